@@ -1,0 +1,425 @@
+//! Diagnostics: what is wrong, in the law's terms, where, and how to fix it.
+//!
+//! Every stage reports [`Diagnostic`]s with a stable [`Code`]; the CLI renders them for people
+//! ([`render_human`]) or for tools ([`render_json`]).
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use serde::Serialize;
+
+use crate::source::{Sources, Span};
+
+/// How serious a finding is. Both make `norma check` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The policy is wrong and cannot be evaluated as written.
+    Error,
+    /// The policy can be evaluated but something in it is probably a mistake.
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $name:literal, $summary:literal;)*) => {
+        /// Stable diagnostic codes. They never change meaning; new ones get new numbers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $(#[doc = $summary] $variant,)* }
+
+        impl Code {
+            /// Every code, in number order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed, e.g. `N0101`.
+            pub fn as_str(self) -> &'static str { match self { $(Code::$variant => $code,)* } }
+
+            /// A short kebab-case name, e.g. `unknown-name`.
+            pub fn name(self) -> &'static str { match self { $(Code::$variant => $name,)* } }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str { match self { $(Code::$variant => $summary,)* } }
+        }
+    };
+}
+
+codes! {
+    Syntax = "N0001", "syntax", "The text does not follow the grammar of the rule language.";
+    TooDeep = "N0002", "too-deep", "Brackets or operators are nested deeper than the limit.";
+    TooLarge = "N0003", "too-large", "A file or a list in it is larger than the limit.";
+    BadLiteral = "N0004", "bad-literal", "A date, number or text is malformed (e.g. 2026-02-30).";
+    Unreadable = "N0005", "unreadable", "A policy file could not be read.";
+    UnknownName = "N0101", "unknown-name", "A name that is not declared, or not imported, where it is used.";
+    UnknownModule = "N0102", "unknown-module", "A `use` names a module that is not among the loaded policies.";
+    UnknownRole = "N0103", "unknown-role", "A `binds` clause names a role that is not declared.";
+    UnknownValue = "N0104", "unknown-value", "An enumeration value that the fact does not allow.";
+    UnknownVersion = "N0105", "unknown-version", "An `under` clause names a version the instrument does not declare.";
+    UnknownEvidence = "N0106", "unknown-evidence", "An `evidence` reference names evidence that is not declared.";
+    MissingTarget = "N0107", "missing-target", "An exception, exemption or derogation to a rule that does not exist.";
+    WrongKind = "N0108", "wrong-kind", "A name refers to the wrong kind of thing (e.g. an exception to a fact).";
+    TypeMismatch = "N0201", "type-mismatch", "A condition combines values of types that do not fit.";
+    Duplicate = "N0301", "duplicate", "Two declarations share one name.";
+    DuplicateModule = "N0302", "duplicate-module", "Two files declare the same module.";
+    Cycle = "N0401", "cycle", "Rules depend on each other in a circle.";
+    MissingCitation = "N0501", "missing-citation", "A norm or exception without a `cite` clause.";
+    DateRange = "N0601", "date-range", "A period that ends before it starts, or is empty.";
+    Conflict = "N0701", "conflict", "Two rules of equal rank can both apply and give different results.";
+    UnusedFact = "N0801", "unused-fact", "A fact that no rule uses.";
+    Unreachable = "N0802", "unreachable", "A norm that can never apply.";
+    ClauseNotAllowed = "N0901", "clause-not-allowed", "A clause that this kind of declaration cannot have.";
+    ClauseMissing = "N0902", "clause-missing", "A declaration lacks a clause it needs.";
+    ClauseRepeated = "N0903", "clause-repeated", "A clause given twice where only one is allowed.";
+    BadValue = "N0904", "bad-value", "A clause value outside the allowed words (severity, relation, language).";
+    BadExpectation = "N1001", "bad-expectation", "A test expectation that cannot hold for that kind of rule.";
+    BadGiven = "N1002", "bad-given", "A test gives a fact a value of the wrong type, or gives it twice.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The declaration a diagnostic occurs in, so a lawyer sees which rule and article it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Context {
+    /// The declaration's kind as written (`obligation`, `define`, …).
+    pub kind: String,
+    /// Its name.
+    pub id: String,
+    /// Its first citation, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cite: Option<String>,
+}
+
+/// A finding about a policy.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where, with a short label.
+    pub span: Option<Span>,
+    /// The label under the underlined text.
+    pub label: String,
+    /// Other places that matter (e.g. the first declaration of a duplicate).
+    pub related: Vec<(Span, String)>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The enclosing declaration.
+    pub context: Option<Context>,
+}
+
+impl Diagnostic {
+    /// An error with code `code` at `span`.
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span: Some(span),
+            label: String::new(),
+            related: Vec::new(),
+            help: None,
+            context: None,
+        }
+    }
+
+    /// A warning with code `code` at `span`.
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, span, message) }
+    }
+
+    /// Sets the label under the span.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a related place.
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    /// Sets the enclosing declaration, unless one is already set.
+    pub fn in_context(mut self, context: Option<&Context>) -> Self {
+        if self.context.is_none() {
+            self.context = context.cloned();
+        }
+        self
+    }
+}
+
+/// Sorts diagnostics by file, position and code, so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let ka = a.span.map(|s| (s.file, s.start, s.end));
+        let kb = b.span.map(|s| (s.file, s.start, s.end));
+        ka.cmp(&kb).then(a.code.cmp(&b.code)).then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+struct Rendered<'a> {
+    diag: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+}
+
+fn context_line(ctx: &Context) -> String {
+    match &ctx.cite {
+        Some(c) => format!("in {} `{}` ({c})", ctx.kind, ctx.id),
+        None => format!("in {} `{}`", ctx.kind, ctx.id),
+    }
+}
+
+/// Renders diagnostics for people: `file:line:col`, the source excerpt with the span underlined,
+/// the enclosing declaration and a help line. No colours unless `color` is set.
+pub fn render_human(sources: &Sources, diags: &[Diagnostic], color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut out = String::new();
+    for d in diags {
+        let mut labels = Vec::new();
+        let mut source = None;
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(span) = d.span
+            && let Some(file) = sources.get(span.file)
+        {
+            out.push_str(&format!("{}: ", sources.location(span)));
+            source = Some(NamedSource::new(file.name.clone(), file.text.clone()));
+            let label = if d.label.is_empty() { None } else { Some(d.label.clone()) };
+            labels.push(LabeledSpan::new_primary_with_span(label, to_source_span(span)));
+            for (rs, rl) in &d.related {
+                if rs.file == span.file {
+                    labels.push(LabeledSpan::new_with_span(Some(rl.clone()), to_source_span(*rs)));
+                } else {
+                    notes.push(format!("{rl}: {}", sources.location(*rs)));
+                }
+            }
+        }
+        out.push_str(&format!("{}[{}]\n", severity_word(d.severity), d.code));
+        let mut help_lines = Vec::new();
+        if let Some(ctx) = &d.context {
+            help_lines.push(context_line(ctx));
+        }
+        help_lines.extend(notes);
+        if let Some(h) = &d.help {
+            help_lines.push(h.clone());
+        }
+        let rendered = Rendered {
+            diag: d,
+            source,
+            labels,
+            help: if help_lines.is_empty() { None } else { Some(help_lines.join("\n")) },
+        };
+        let mut buf = String::new();
+        if handler.render_report(&mut buf, &rendered).is_err() {
+            buf = format!("{}\n", d.message);
+        }
+        out.push_str(&buf);
+        out.push('\n');
+    }
+    out
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn to_source_span(span: Span) -> SourceSpan {
+    SourceSpan::new(span.start.into(), span.end.saturating_sub(span.start))
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonRelated {
+    #[serde(flatten)]
+    position: JsonPosition,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<JsonPosition>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excerpt: Option<&'a str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a Context>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated>,
+}
+
+fn position(sources: &Sources, span: Span) -> Option<JsonPosition> {
+    let f = sources.get(span.file)?;
+    let (line, column) = f.line_col(span.start);
+    let (end_line, end_column) = f.line_col(span.end);
+    Some(JsonPosition { file: f.name.clone(), line, column, end_line, end_column })
+}
+
+/// Renders diagnostics as a JSON document `{"diagnostics": [...], "errors": N, "warnings": N}`
+/// for editors and CI.
+pub fn render_json(sources: &Sources, diags: &[Diagnostic]) -> String {
+    let items: Vec<JsonDiagnostic<'_>> = diags
+        .iter()
+        .map(|d| JsonDiagnostic {
+            code: d.code.as_str(),
+            name: d.code.name(),
+            severity: d.severity,
+            message: &d.message,
+            location: d.span.and_then(|s| position(sources, s)),
+            excerpt: d.span.and_then(|s| {
+                let f = sources.get(s.file)?;
+                Some(f.line_text(f.line_col(s.start).0))
+            }),
+            label: &d.label,
+            help: d.help.as_deref(),
+            context: d.context.as_ref(),
+            related: d
+                .related
+                .iter()
+                .filter_map(|(s, m)| {
+                    Some(JsonRelated { position: position(sources, *s)?, message: m.clone() })
+                })
+                .collect(),
+        })
+        .collect();
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diags.len() - errors;
+    let doc = serde_json::json!({
+        "format": "norma.diagnostics/v1",
+        "errors": errors,
+        "warnings": warnings,
+        "diagnostics": items,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// Up to three known names closest to `name`, best first, for a "did you mean" help line.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let lower = name.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| {
+            let cl = c.to_lowercase();
+            let tail_match = cl.rsplit('.').next() == lower.rsplit('.').next();
+            let score = if tail_match { 1.0 } else { strsim::jaro_winkler(&lower, &cl) };
+            (score, c)
+        })
+        .filter(|(s, _)| *s >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// "did you mean `a`?" / "did you mean `a` or `b`?", or `None` when nothing is close.
+pub fn did_you_mean_help<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let found = did_you_mean(name, candidates);
+    match found.as_slice() {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        many => {
+            let quoted: Vec<String> = many.iter().map(|m| format!("`{m}`")).collect();
+            let (last, rest) = quoted.split_last()?;
+            Some(format!("did you mean {} or {last}?", rest.join(", ")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names() {
+        let names = ["system.use_case", "system.profiles_natural_persons", "deployment.setting"];
+        assert_eq!(did_you_mean("system.usecase", names), vec!["system.use_case"]);
+        assert_eq!(did_you_mean("zzz", names), Vec::<&str>::new());
+        assert_eq!(
+            did_you_mean_help("system.use_cas", names).as_deref(),
+            Some("did you mean `system.use_case`?")
+        );
+    }
+
+    #[test]
+    fn codes_are_unique_and_ordered() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "{c} twice");
+        }
+        let v: Vec<_> = seen.into_iter().collect();
+        let mut sorted = v.clone();
+        sorted.sort();
+        assert_eq!(v, sorted);
+    }
+}

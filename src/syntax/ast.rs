@@ -1,0 +1,606 @@
+//! The syntax tree: what a policy file says, with a span on every part. Names are not resolved
+//! yet; that is the checker's job.
+
+use crate::source::Span;
+
+/// A name with its place in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    /// The name as written.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A text literal, unescaped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The value with escapes resolved.
+    pub value: String,
+    /// Where the literal (with its quotes) is written.
+    pub span: Span,
+}
+
+/// A calendar date literal (`2026-08-02`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateLit {
+    /// The date.
+    pub date: jiff::civil::Date,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// One policy file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    /// Doc comments before the header.
+    pub docs: Vec<String>,
+    /// `instrument` or `vocabulary`, with its id and clauses.
+    pub header: Header,
+    /// `use` imports.
+    pub uses: Vec<Use>,
+    /// Declarations in source order.
+    pub items: Vec<Item>,
+    /// Plain `//` comments, kept for the formatter.
+    pub comments: Vec<Comment>,
+}
+
+/// A `//` comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    /// The comment text including `//`, without the line break.
+    pub text: String,
+    /// Where it is.
+    pub span: Span,
+    /// Whether code precedes it on its line.
+    pub trailing: bool,
+}
+
+/// What a module is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleKind {
+    /// A law or other instrument, with norms.
+    Instrument,
+    /// Shared facts, roles, evidence and definitions.
+    Vocabulary,
+}
+
+impl ModuleKind {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ModuleKind::Instrument => "instrument",
+            ModuleKind::Vocabulary => "vocabulary",
+        }
+    }
+}
+
+/// The module header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// Instrument or vocabulary.
+    pub kind: ModuleKind,
+    /// Dotted module id, e.g. `eu.ai_act`.
+    pub id: Ident,
+    /// Title, jurisdiction, versions, source.
+    pub clauses: Vec<Clause>,
+    /// The header's span (keyword to last clause).
+    pub span: Span,
+}
+
+/// `use MODULE [as ALIAS]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Use {
+    /// Doc comments.
+    pub docs: Vec<String>,
+    /// The module imported.
+    pub module: Ident,
+    /// An optional short name.
+    pub alias: Option<Ident>,
+    /// Whole declaration.
+    pub span: Span,
+}
+
+/// The kinds of declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    /// `fact`
+    Fact,
+    /// `define`
+    Define,
+    /// `role`
+    Role,
+    /// `evidence`
+    Evidence,
+    /// `obligation`
+    Obligation,
+    /// `prohibition`
+    Prohibition,
+    /// `exception`
+    Exception,
+    /// `exemption`
+    Exemption,
+    /// `derogation`
+    Derogation,
+    /// `crosswalk`
+    Crosswalk,
+    /// `test`
+    Test,
+}
+
+impl ItemKind {
+    /// The keyword that introduces it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ItemKind::Fact => "fact",
+            ItemKind::Define => "define",
+            ItemKind::Role => "role",
+            ItemKind::Evidence => "evidence",
+            ItemKind::Obligation => "obligation",
+            ItemKind::Prohibition => "prohibition",
+            ItemKind::Exception => "exception",
+            ItemKind::Exemption => "exemption",
+            ItemKind::Derogation => "derogation",
+            ItemKind::Crosswalk => "crosswalk",
+            ItemKind::Test => "test",
+        }
+    }
+
+    /// Obligations and prohibitions.
+    pub fn is_norm(self) -> bool {
+        matches!(self, ItemKind::Obligation | ItemKind::Prohibition)
+    }
+
+    /// Exceptions, exemptions and derogations: rules written apart from the rule they modify.
+    pub fn is_exception(self) -> bool {
+        matches!(self, ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation)
+    }
+}
+
+/// One declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Doc comments before it.
+    pub docs: Vec<String>,
+    /// Which kind.
+    pub kind: ItemKind,
+    /// Its name (for a test, the quoted title; for a crosswalk, its source rule).
+    pub name: Ident,
+    /// Kind-specific header parts.
+    pub head: ItemHead,
+    /// Clauses in source order.
+    pub clauses: Vec<Clause>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// The part of a declaration's first line that depends on its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemHead {
+    /// Nothing beyond the name.
+    None,
+    /// `fact NAME : TYPE`.
+    Fact(FactType),
+    /// `exception NAME to TARGET, …`.
+    Targets(Vec<Ident>),
+    /// `crosswalk FROM to TARGET relation REL [source "…"]`.
+    Crosswalk(Crosswalk),
+}
+
+/// A fact's declared type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactType {
+    /// `bool`
+    Bool,
+    /// `integer [UNIT]`
+    Integer(Option<Ident>),
+    /// `decimal [UNIT]`
+    Decimal(Option<Ident>),
+    /// `text`
+    Text,
+    /// `date`
+    Date,
+    /// `duration`
+    Duration,
+    /// `enum { … }`
+    Enum(Vec<Variant>),
+    /// `set of enum { … }`
+    Set(Vec<Variant>),
+}
+
+/// One enumeration value with optional labels per language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The value's name.
+    pub name: Ident,
+    /// `en "…"`, `ko "…"` labels.
+    pub labels: Vec<(Ident, Text)>,
+}
+
+/// Where a crosswalk points.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrosswalkTarget {
+    /// Another rule, by (possibly qualified) name.
+    Rule(Ident),
+    /// A standard, optionally a clause of it.
+    Standard {
+        /// The standard's reference, e.g. `ISO/IEC 42001:2023`.
+        name: Text,
+        /// A clause or control, e.g. `6.1.2`.
+        part: Option<Text>,
+    },
+}
+
+/// A correspondence between two rules or a rule and a standard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crosswalk {
+    /// Where it points.
+    pub target: CrosswalkTarget,
+    /// `equivalent`, `partial`, `stricter`, `weaker` or `related`.
+    pub relation: Ident,
+    /// The source of the correspondence.
+    pub source: Option<Text>,
+}
+
+/// A localized text: `title en "…" [under VERSION]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Localized {
+    /// Language tag (`en`, `ko`, …).
+    pub lang: Ident,
+    /// The text.
+    pub text: Text,
+    /// The instrument version from which this wording applies.
+    pub under: Option<Ident>,
+}
+
+/// `from DATE [if COND] [under VERSION] [per "CITE"]` (or `until`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    /// The date.
+    pub date: DateLit,
+    /// Only when this holds (e.g. the classification path).
+    pub condition: Option<Expr>,
+    /// Only under this version of the instrument.
+    pub under: Option<Ident>,
+    /// The provision that sets the date.
+    pub per: Option<Text>,
+}
+
+/// A condition with an optional citation: `deemed met when … per "…"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cited {
+    /// The condition.
+    pub expr: Expr,
+    /// The provision.
+    pub per: Option<Text>,
+}
+
+/// A value given to a fact in a test.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    /// `given PATH = VALUE`
+    Fact {
+        /// The fact.
+        path: Ident,
+        /// Its value (a literal, an enumeration value or a set).
+        value: Expr,
+    },
+    /// `given evidence NAME [dated D] [expires D] [ref "…"]`
+    Evidence {
+        /// The evidence kind.
+        name: Ident,
+        /// When it was produced.
+        dated: Option<DateLit>,
+        /// When it stops being valid.
+        expires: Option<DateLit>,
+        /// A reference to the document.
+        reference: Option<Text>,
+    },
+}
+
+/// The outcome a test expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A definition holds.
+    True,
+    /// A definition does not hold.
+    False,
+    /// The facts do not decide it.
+    Unknown,
+    /// A norm applies.
+    Applies,
+    /// A norm does not apply.
+    NotApplicable,
+    /// A norm applies and is met.
+    Met,
+    /// A norm applies and is not met.
+    NotMet,
+    /// A norm is not yet (or no longer) in force on the as-of date.
+    NotInForce,
+}
+
+impl Outcome {
+    /// The words as written.
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::True => "true",
+            Outcome::False => "false",
+            Outcome::Unknown => "unknown",
+            Outcome::Applies => "applies",
+            Outcome::NotApplicable => "not applicable",
+            Outcome::Met => "met",
+            Outcome::NotMet => "not met",
+            Outcome::NotInForce => "not in force",
+        }
+    }
+}
+
+/// A clause with its doc comments and span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// Doc comments before it.
+    pub docs: Vec<String>,
+    /// What it says.
+    pub kind: ClauseKind,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// Every clause of the language. Which ones a declaration may have is checked, not parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClauseKind {
+    /// `cite "Art. 9", "Annex III"`
+    Cite(Vec<Text>),
+    /// `binds provider, deployer`
+    Binds(Vec<Ident>),
+    /// `title en "…"`
+    Title(Localized),
+    /// `text en "…"`
+    Body(Localized),
+    /// `question en "…"`
+    Question(Localized),
+    /// `help en "…"`
+    Help(Localized),
+    /// `penalty en "…"`
+    Penalty(Localized),
+    /// `note en "…"`
+    Note(Localized),
+    /// `when COND`
+    When(Expr),
+    /// `unless COND`
+    Unless(Expr),
+    /// `= EXPR`
+    Value(Expr),
+    /// `gives EXPR`
+    Gives(Expr),
+    /// `from DATE …`
+    From(Dated),
+    /// `until DATE …`
+    Until(Dated),
+    /// `met when COND`
+    Met(Expr),
+    /// `deemed met when COND [per "…"]`
+    Deemed(Cited),
+    /// `presumed met when COND [per "…"]`
+    Presumed(Cited),
+    /// `standard "…" [clause "…"] [relation REL]`
+    Standard {
+        /// The standard.
+        name: Text,
+        /// A clause of it.
+        part: Option<Text>,
+        /// How it relates.
+        relation: Option<Ident>,
+    },
+    /// `crosswalk TARGET relation REL [source "…"]`
+    Crosswalk(Crosswalk),
+    /// `severity high`
+    Severity(Ident),
+    /// `priority 2`: higher wins over lower among exceptions to one rule.
+    Priority(u32),
+    /// `valid for 12 months`
+    ValidFor(Expr),
+    /// `jurisdiction EU`
+    Jurisdiction(Ident),
+    /// `version NAME "label" in_force DATE`
+    Version {
+        /// Short name used in `under`.
+        name: Ident,
+        /// What the version is.
+        label: Text,
+        /// The day it entered into force.
+        in_force: DateLit,
+    },
+    /// `source "…"`
+    Source(Text),
+    /// `as_of DATE`
+    AsOf(DateLit),
+    /// `given …`
+    Given(Given),
+    /// `expect RULE OUTCOME`
+    Expect {
+        /// The rule.
+        target: Ident,
+        /// What it should come to.
+        outcome: Outcome,
+        /// Where the outcome words are.
+        outcome_span: Span,
+    },
+}
+
+impl ClauseKind {
+    /// The keyword(s) that introduce the clause, as written.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            ClauseKind::Cite(_) => "cite",
+            ClauseKind::Binds(_) => "binds",
+            ClauseKind::Title(_) => "title",
+            ClauseKind::Body(_) => "text",
+            ClauseKind::Question(_) => "question",
+            ClauseKind::Help(_) => "help",
+            ClauseKind::Penalty(_) => "penalty",
+            ClauseKind::Note(_) => "note",
+            ClauseKind::When(_) => "when",
+            ClauseKind::Unless(_) => "unless",
+            ClauseKind::Value(_) => "=",
+            ClauseKind::Gives(_) => "gives",
+            ClauseKind::From(_) => "from",
+            ClauseKind::Until(_) => "until",
+            ClauseKind::Met(_) => "met when",
+            ClauseKind::Deemed(_) => "deemed met when",
+            ClauseKind::Presumed(_) => "presumed met when",
+            ClauseKind::Standard { .. } => "standard",
+            ClauseKind::Crosswalk(_) => "crosswalk",
+            ClauseKind::Severity(_) => "severity",
+            ClauseKind::Priority(_) => "priority",
+            ClauseKind::ValidFor(_) => "valid for",
+            ClauseKind::Jurisdiction(_) => "jurisdiction",
+            ClauseKind::Version { .. } => "version",
+            ClauseKind::Source(_) => "source",
+            ClauseKind::AsOf(_) => "as_of",
+            ClauseKind::Given(_) => "given",
+            ClauseKind::Expect { .. } => "expect",
+        }
+    }
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Unary prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Postfix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostfixOp {
+    /// `RULE is met`
+    IsMet,
+    /// `RULE applies`
+    Applies,
+    /// `FACT is known`
+    IsKnown,
+}
+
+/// Binary operators (`and`/`or` are n-ary, see [`ExprKind::And`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
+    /// `includes`
+    Includes,
+    /// `includes any of`
+    IncludesAny,
+    /// `includes all of`
+    IncludesAll,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Includes => "includes",
+            BinaryOp::IncludesAny => "includes any of",
+            BinaryOp::IncludesAll => "includes all of",
+        }
+    }
+
+    /// Comparison and membership operators (they yield a truth value).
+    pub fn is_comparison(self) -> bool {
+        !matches!(self, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div)
+    }
+}
+
+/// A number with an optional unit, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// The digits as written (with `_` separators).
+    pub raw: String,
+    /// The value.
+    pub value: f64,
+    /// The unit (`FLOP`, `KRW`, `%`, `months`, …).
+    pub unit: Option<Ident>,
+}
+
+/// The forms an expression can take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `true` / `false`
+    Bool(bool),
+    /// `unknown`
+    Unknown,
+    /// `as_of`: the assessment date.
+    AsOf,
+    /// A number, possibly with a unit.
+    Number(Number),
+    /// A date.
+    Date(jiff::civil::Date),
+    /// A text.
+    Text(String),
+    /// A fact, a rule or an enumeration value.
+    Name(Ident),
+    /// `{a, b, c}`
+    Set(Vec<Expr>),
+    /// `evidence NAME [no older than DURATION]`
+    Evidence {
+        /// The evidence kind.
+        name: Ident,
+        /// The oldest it may be.
+        max_age: Option<Box<Expr>>,
+    },
+    /// `not X`, `-X`
+    Unary(UnaryOp, Box<Expr>),
+    /// `X is met`, `X applies`, `X is known`
+    Postfix(PostfixOp, Box<Expr>),
+    /// `X op Y`
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `A and B and …`
+    And(Vec<Expr>),
+    /// `A or B or …`
+    Or(Vec<Expr>),
+}

@@ -1,0 +1,213 @@
+//! Parsing: source text to syntax tree ([`ast`]), with syntax errors in the law's terms.
+
+pub mod ast;
+mod build;
+mod scan;
+
+use std::num::NonZeroUsize;
+use std::sync::Once;
+
+use pest::Parser;
+use pest::error::{ErrorVariant, InputLocation};
+
+use crate::diagnostics::{Code, Diagnostic, did_you_mean_help};
+use crate::limits::{MAX_FILE_BYTES, MAX_NESTING, MAX_PARSER_CALLS};
+use crate::source::{FileId, Span};
+use ast::{Comment, Module};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/norma.pest"]
+struct NormaParser;
+
+/// Words reserved by the language: they cannot be used as names.
+pub const RESERVED: &[&str] = &[
+    "and", "applies", "as", "as_of", "binds", "cite", "crosswalk", "deemed", "define", "derogation",
+    "evidence", "exception", "exemption", "expect", "fact", "false", "from", "gives", "given", "help",
+    "if", "in", "in_force", "includes", "instrument", "is", "jurisdiction", "met", "not", "note",
+    "obligation", "or", "penalty", "per", "presumed", "priority", "prohibition", "question",
+    "relation", "role", "severity", "source", "standard", "test", "text", "title", "to", "true",
+    "under", "unknown", "unless", "until", "use", "valid", "version", "vocabulary", "when",
+];
+
+/// Parses one policy file. Returns the module (if its header could be read) and every syntax
+/// error found; an error in one declaration does not stop the others from being read.
+pub fn parse(file: FileId, text: &str) -> (Option<Module>, Vec<Diagnostic>) {
+    static CALL_LIMIT: Once = Once::new();
+    CALL_LIMIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(MAX_PARSER_CALLS)));
+
+    let mut diags = Vec::new();
+    if text.len() > MAX_FILE_BYTES {
+        let d = Diagnostic::error(
+            Code::TooLarge,
+            Span::new(file, 0, 0),
+            format!("this file is {} bytes; policy files are limited to {MAX_FILE_BYTES} bytes", text.len()),
+        )
+        .help("split the instrument into several files, e.g. one per chapter");
+        return (None, vec![d]);
+    }
+    let scanned = scan::scan(text);
+    let comments = scanned
+        .comments
+        .iter()
+        .map(|c| Comment {
+            text: text.get(c.start..c.end).unwrap_or("").to_string(),
+            span: Span::new(file, c.start, c.end),
+            trailing: c.trailing,
+        })
+        .collect();
+    let mut header = None;
+    let mut items = Vec::new();
+    let bounds: Vec<(usize, usize)> = scanned
+        .chunks
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (s, scanned.chunks.get(i + 1).copied().unwrap_or(text.len())))
+        .collect();
+    for (index, (start, end)) in bounds.into_iter().enumerate() {
+        let chunk = text.get(start..end).unwrap_or("");
+        if let Some(&at) = scanned.too_deep.iter().find(|&&p| p >= start && p < end) {
+            diags.push(
+                Diagnostic::error(
+                    Code::TooDeep,
+                    Span::new(file, at, at + 1),
+                    format!("brackets are nested more than {MAX_NESTING} levels deep"),
+                )
+                .label("too deep")
+                .help("split the condition into named definitions (`define …`) and refer to them by name"),
+            );
+            continue;
+        }
+        let rule = if index == 0 { Rule::file_header } else { Rule::items };
+        let mut builder = build::Builder::new(file, start);
+        match NormaParser::parse(rule, chunk) {
+            Ok(mut pairs) => {
+                if let Some(top) = pairs.next() {
+                    if index == 0 {
+                        header = builder.file_header(&top);
+                    } else {
+                        items.extend(builder.items(&top));
+                    }
+                }
+            }
+            Err(e) => diags.push(syntax_error(file, start, chunk, &e)),
+        }
+        diags.append(&mut builder.diags);
+    }
+    let module = header.map(|(docs, header, uses, mut first_items)| {
+        first_items.append(&mut items);
+        Module { docs, header, uses, items: first_items, comments }
+    });
+    (module, diags)
+}
+
+/// A lawyer-readable name for what the grammar expected.
+fn describe(rule: Rule) -> String {
+    let name = format!("{rule:?}");
+    if let Some(word) = name.strip_prefix("k_").or_else(|| name.strip_prefix("w_")) {
+        return format!("`{word}`");
+    }
+    if name.starts_with("o_") {
+        return "an outcome (true, false, unknown, applies, not applicable, met, not met, not in force)".into();
+    }
+    if name.starts_with("t_") {
+        return "a type (bool, integer, decimal, text, date, duration, enum {…}, set of enum {…})".into();
+    }
+    if name.starts_with("op_") {
+        return "an operator".into();
+    }
+    if name.ends_with("_c") || name == "clause" {
+        return "a clause".into();
+    }
+    match rule {
+        Rule::EOI => "the end of the file".into(),
+        Rule::item | Rule::fact_decl | Rule::define_decl | Rule::norm_decl | Rule::exception_decl => {
+            "a declaration (fact, define, role, evidence, obligation, prohibition, exception, test, …)".into()
+        }
+        Rule::header | Rule::module_kind => "`instrument` or `vocabulary` and the module's name".into(),
+        Rule::module_id => "a module name such as `eu.ai_act`".into(),
+        Rule::use_decl => "`use`".into(),
+        Rule::ident | Rule::path | Rule::segment | Rule::targets => "a name".into(),
+        Rule::string | Rule::str_body => "a quoted text".into(),
+        Rule::date => "a date (YYYY-MM-DD)".into(),
+        Rule::number | Rule::number_u => "a number".into(),
+        Rule::quantity => "an amount with a unit (e.g. `12 months`, `EUR 35_000_000`)".into(),
+        Rule::unit | Rule::currency => "a unit".into(),
+        Rule::lang | Rule::label => "a language tag (en, ko, …)".into(),
+        Rule::jurisdiction_code => "a jurisdiction code (EU, KR, US-CO, …)".into(),
+        Rule::expr | Rule::paren | Rule::set_lit | Rule::evidence | Rule::bool_lit | Rule::value => {
+            "a condition or value".into()
+        }
+        Rule::variant => "an enumeration value".into(),
+        Rule::relation => "`relation`".into(),
+        Rule::doc => "a doc comment".into(),
+        _ => format!("`{name}`"),
+    }
+}
+
+fn word_at(chunk: &str, pos: usize) -> &str {
+    let rest = chunk.get(pos..).unwrap_or("");
+    let len = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(rest.len(), |(i, _)| i);
+    rest.get(..len).unwrap_or("")
+}
+
+fn syntax_error(file: FileId, base: usize, chunk: &str, e: &pest::error::Error<Rule>) -> Diagnostic {
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let word = word_at(chunk, pos);
+    let found = if word.is_empty() {
+        chunk.get(pos..).and_then(|r| r.chars().next()).map_or("the end of the file".to_string(), |c| {
+            if c == '\n' { "the end of the line".to_string() } else { format!("`{c}`") }
+        })
+    } else {
+        format!("`{word}`")
+    };
+    let width = chunk.get(pos..).and_then(|r| r.chars().next()).map_or(0, |c| c.len_utf8());
+    let span = Span::new(file, base + pos, base + pos + word.len().max(width));
+    match &e.variant {
+        ErrorVariant::CustomError { message } => {
+            Diagnostic::error(Code::TooLarge, span, format!("this declaration is too complex to read ({message})"))
+                .help("split it into smaller declarations")
+        }
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut wanted: Vec<String> = Vec::new();
+            for r in positives {
+                let d = describe(*r);
+                if !wanted.contains(&d) {
+                    wanted.push(d);
+                }
+            }
+            let list = match wanted.len() {
+                0 => "something else".to_string(),
+                1..=5 => join_or(&wanted),
+                _ => format!("{}, …", wanted.iter().take(5).cloned().collect::<Vec<_>>().join(", ")),
+            };
+            let mut d = Diagnostic::error(Code::Syntax, span, format!("expected {list}, found {found}"))
+                .label("not expected here");
+            if RESERVED.contains(&word) {
+                d = d.help(format!("`{word}` is a reserved word of the language; it cannot be used as a name"));
+            } else if !word.is_empty() {
+                let keywords = RESERVED.iter().copied().chain(["bool", "integer", "decimal", "date", "duration", "enum"]);
+                if let Some(h) = did_you_mean_help(word, keywords) {
+                    d = d.help(h);
+                }
+            }
+            d
+        }
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests;
