@@ -5,7 +5,31 @@
 //! [`source::Sources`]. The library never touches the terminal or the file system; the `norma`
 //! binary does.
 
+pub mod check;
 pub mod diagnostics;
 pub mod limits;
+pub mod model;
 pub mod source;
 pub mod syntax;
+
+use diagnostics::Diagnostic;
+use model::Policy;
+use source::Sources;
+
+/// Parses and checks every file in `sources` as one policy set. Returns the checked policy and
+/// every diagnostic (syntax and checking), sorted by file and position.
+pub fn check_sources(sources: &Sources) -> (Policy, Vec<Diagnostic>) {
+    let mut modules = Vec::new();
+    let mut diags = Vec::new();
+    let mut broken = Vec::new();
+    for (id, file) in sources.iter() {
+        let parsed = syntax::parse(id, &file.text);
+        modules.extend(parsed.module);
+        diags.extend(parsed.diags);
+        broken.extend(parsed.broken);
+    }
+    let (policy, more) = check::check(sources, modules, &broken);
+    diags.extend(more);
+    diagnostics::sort(&mut diags);
+    (policy, diags)
+}

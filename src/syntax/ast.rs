@@ -146,6 +146,14 @@ impl ItemKind {
         }
     }
 
+    /// The kind in plain words ("definition" for `define`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            ItemKind::Define => "definition",
+            other => other.keyword(),
+        }
+    }
+
     /// Obligations and prohibitions.
     pub fn is_norm(self) -> bool {
         matches!(self, ItemKind::Obligation | ItemKind::Prohibition)

@@ -29,9 +29,31 @@ pub const RESERVED: &[&str] = &[
     "under", "unknown", "unless", "until", "use", "valid", "version", "vocabulary", "when",
 ];
 
-/// Parses one policy file. Returns the module (if its header could be read) and every syntax
-/// error found; an error in one declaration does not stop the others from being read.
-pub fn parse(file: FileId, text: &str) -> (Option<Module>, Vec<Diagnostic>) {
+/// What parsing one file produced.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The module, if its header could be read.
+    pub module: Option<Module>,
+    /// Every syntax error found.
+    pub diags: Vec<Diagnostic>,
+    /// Names declared by declarations that could not be read, so that later stages do not
+    /// report them as unknown (no cascades).
+    pub broken: Vec<String>,
+}
+
+/// The name a declaration that failed to parse would have declared, read from its first line.
+fn declared_name(chunk: &str) -> Option<String> {
+    let line = chunk.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("//"))?;
+    let mut words = line.split_whitespace();
+    let first = words.next()?;
+    let name = words.next()?;
+    let declares = ["instrument", "vocabulary", "fact", "define", "role", "evidence", "obligation", "prohibition",
+        "exception", "exemption", "derogation"];
+    declares.contains(&first).then(|| name.trim_end_matches(':').to_string())
+}
+
+/// Parses one policy file. An error in one declaration does not stop the others from being read.
+pub fn parse(file: FileId, text: &str) -> Parsed {
     static CALL_LIMIT: Once = Once::new();
     CALL_LIMIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(MAX_PARSER_CALLS)));
 
@@ -43,7 +65,7 @@ pub fn parse(file: FileId, text: &str) -> (Option<Module>, Vec<Diagnostic>) {
             format!("this file is {} bytes; policy files are limited to {MAX_FILE_BYTES} bytes", text.len()),
         )
         .help("split the instrument into several files, e.g. one per chapter");
-        return (None, vec![d]);
+        return Parsed { module: None, diags: vec![d], broken: Vec::new() };
     }
     let scanned = scan::scan(text);
     let comments = scanned
@@ -57,6 +79,7 @@ pub fn parse(file: FileId, text: &str) -> (Option<Module>, Vec<Diagnostic>) {
         .collect();
     let mut header = None;
     let mut items = Vec::new();
+    let mut broken = Vec::new();
     let bounds: Vec<(usize, usize)> = scanned
         .chunks
         .iter()
@@ -75,6 +98,7 @@ pub fn parse(file: FileId, text: &str) -> (Option<Module>, Vec<Diagnostic>) {
                 .label("too deep")
                 .help("split the condition into named definitions (`define …`) and refer to them by name"),
             );
+            broken.extend(declared_name(chunk));
             continue;
         }
         let rule = if index == 0 { Rule::file_header } else { Rule::items };
@@ -85,11 +109,20 @@ pub fn parse(file: FileId, text: &str) -> (Option<Module>, Vec<Diagnostic>) {
                     if index == 0 {
                         header = builder.file_header(&top);
                     } else {
-                        items.extend(builder.items(&top));
+                        let built = builder.items(&top);
+                        if builder.diags.is_empty() {
+                            items.extend(built);
+                        } else {
+                            // A declaration with a malformed literal is left out whole.
+                            broken.extend(built.into_iter().map(|i| i.name.name));
+                        }
                     }
                 }
             }
-            Err(e) => diags.push(syntax_error(file, start, chunk, &e)),
+            Err(e) => {
+                diags.push(syntax_error(file, start, chunk, &e));
+                broken.extend(declared_name(chunk));
+            }
         }
         diags.append(&mut builder.diags);
     }
@@ -97,7 +130,7 @@ pub fn parse(file: FileId, text: &str) -> (Option<Module>, Vec<Diagnostic>) {
         first_items.append(&mut items);
         Module { docs, header, uses, items: first_items, comments }
     });
-    (module, diags)
+    Parsed { module, diags, broken }
 }
 
 /// A lawyer-readable name for what the grammar expected.

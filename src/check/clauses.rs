@@ -1,0 +1,210 @@
+//! Which clauses each kind of declaration may, must and may only once have.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Code, Context, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{Clause, ClauseKind, ItemKind, ModuleKind};
+
+/// The kind of declaration a clause list belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    Module(ModuleKind),
+    Item(ItemKind),
+}
+
+impl Owner {
+    fn word(self) -> &'static str {
+        match self {
+            Owner::Module(k) => k.keyword(),
+            Owner::Item(k) => k.keyword(),
+        }
+    }
+
+    fn article(self) -> &'static str {
+        match self.word().chars().next() {
+            Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+            _ => "a",
+        }
+    }
+}
+
+const NORM: &[&str] = &[
+    "cite", "binds", "title", "text", "note", "when", "unless", "from", "until", "met when", "deemed met when",
+    "presumed met when", "standard", "crosswalk", "penalty", "severity",
+];
+const EXCEPTION: &[&str] = &["cite", "title", "text", "note", "when", "unless", "gives", "priority", "from", "until"];
+
+fn allowed(owner: Owner) -> &'static [&'static str] {
+    match owner {
+        Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction", "version", "source", "note"],
+        Owner::Module(ModuleKind::Vocabulary) => &["title", "source", "note"],
+        Owner::Item(kind) => match kind {
+            ItemKind::Fact => &["question", "help", "note", "cite", "title"],
+            ItemKind::Define => &["cite", "title", "text", "note", "="],
+            ItemKind::Role => &["cite", "title", "text", "note", "when"],
+            ItemKind::Evidence => &["title", "text", "note", "help", "question", "valid for"],
+            ItemKind::Obligation | ItemKind::Prohibition => NORM,
+            ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => EXCEPTION,
+            ItemKind::Crosswalk => &["note", "cite"],
+            ItemKind::Test => &["as_of", "given", "expect", "note"],
+        },
+    }
+}
+
+fn required(owner: Owner) -> &'static [&'static str] {
+    match owner {
+        Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction"],
+        Owner::Module(ModuleKind::Vocabulary) => &["title"],
+        Owner::Item(kind) => match kind {
+            ItemKind::Obligation | ItemKind::Prohibition => &["cite", "binds", "from", "title"],
+            ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => &["cite", "when"],
+            ItemKind::Define => &["="],
+            ItemKind::Fact => &["question"],
+            ItemKind::Role | ItemKind::Evidence => &["title"],
+            ItemKind::Test => &["as_of"],
+            ItemKind::Crosswalk => &[],
+        },
+    }
+}
+
+const SINGLE: &[&str] = &[
+    "cite", "binds", "when", "unless", "=", "gives", "met when", "severity", "priority", "valid for", "jurisdiction",
+    "source", "as_of",
+];
+
+const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
+/// Relation words of crosswalks and standards.
+pub(super) const RELATIONS: &[&str] = &["equivalent", "partial", "stricter", "weaker", "related"];
+
+fn why(keyword: &str) -> &'static str {
+    match keyword {
+        "cite" => "every norm and exception must cite the provision it encodes, e.g. `cite \"Art. 9(1)\"`",
+        "binds" => "say which role the norm binds, e.g. `binds provider`",
+        "from" => "say from when the norm applies, e.g. `from 2026-08-02`",
+        "title" => "give a plain-language title, e.g. `title en \"…\"` and `title ko \"…\"`",
+        "jurisdiction" => "name the jurisdiction, e.g. `jurisdiction EU`",
+        "when" => "say when it holds, e.g. `when system.open_source_licence`",
+        "=" => "give the definition's meaning, e.g. `= system.profiles_natural_persons`",
+        "question" => "give the question that asks for the fact, e.g. `question en \"…?\"`",
+        "as_of" => "give the assessment date of the scenario, e.g. `as_of 2026-11-26`",
+        _ => "add the clause",
+    }
+}
+
+/// Checks the clause list of one declaration. `span` is where to report a missing clause.
+pub(super) fn check_clauses(
+    owner: Owner,
+    clauses: &[Clause],
+    span: Span,
+    context: Option<&Context>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let allowed = allowed(owner);
+    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    for c in clauses {
+        let kw = c.kind.keyword();
+        if !allowed.contains(&kw) {
+            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            diags.push(
+                Diagnostic::error(
+                    Code::ClauseNotAllowed,
+                    c.span,
+                    format!("{} {} cannot have a `{kw}` clause", owner.article(), owner.word()),
+                )
+                .label("not allowed here")
+                .help(format!("{} {} may have: {}", owner.article(), owner.word(), list.join(", ")))
+                .in_context(context),
+            );
+            continue;
+        }
+        let key = match &c.kind {
+            ClauseKind::Title(l)
+            | ClauseKind::Body(l)
+            | ClauseKind::Question(l)
+            | ClauseKind::Help(l)
+            | ClauseKind::Penalty(l) => {
+                let under = l.under.as_ref().map_or(String::new(), |u| format!(" under {}", u.name));
+                Some(format!("{kw} {}{under}", l.lang.name))
+            }
+            _ if SINGLE.contains(&kw) => Some(kw.to_string()),
+            _ => None,
+        };
+        if let Some(key) = key {
+            if let Some(first) = seen.get(&key) {
+                diags.push(
+                    Diagnostic::error(Code::ClauseRepeated, c.span, format!("`{key}` is given twice"))
+                        .label("second time")
+                        .related(*first, "first given here")
+                        .help("keep one; to list several citations or roles, separate them with commas")
+                        .in_context(context),
+                );
+            } else {
+                seen.insert(key, c.span);
+            }
+        }
+        check_values(&c.kind, context, diags);
+    }
+    for req in required(owner) {
+        if !clauses.iter().any(|c| c.kind.keyword() == *req) {
+            let code = if *req == "cite" { Code::MissingCitation } else { Code::ClauseMissing };
+            let what = if *req == "cite" { "citation".to_string() } else { format!("`{req}` clause") };
+            diags.push(
+                Diagnostic::error(code, span, format!("this {} has no {what}", owner.word()))
+                    .label(format!("needs `{req}`"))
+                    .help(why(req))
+                    .in_context(context),
+            );
+        }
+    }
+    check_languages(owner, clauses, span, context, diags);
+}
+
+/// English is required and Korean expected for titles (and for facts, questions).
+fn check_languages(owner: Owner, clauses: &[Clause], span: Span, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
+    let needs = match owner {
+        Owner::Item(ItemKind::Fact) => "question",
+        Owner::Item(ItemKind::Test | ItemKind::Crosswalk) => return,
+        _ => "title",
+    };
+    let langs: Vec<&str> = clauses
+        .iter()
+        .filter_map(|c| match &c.kind {
+            ClauseKind::Title(l) if needs == "title" => Some(l.lang.name.as_str()),
+            ClauseKind::Question(l) if needs == "question" => Some(l.lang.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if langs.is_empty() {
+        return; // reported as a missing clause where required
+    }
+    for (lang, name) in [("en", "English"), ("ko", "Korean")] {
+        if !langs.contains(&lang) {
+            diags.push(
+                Diagnostic::warning(Code::ClauseMissing, span, format!("this {} has no {name} {needs}", owner.word()))
+                    .label(format!("no `{needs} {lang}`"))
+                    .help(format!("reports and questionnaires are given in English and Korean; add `{needs} {lang} \"…\"`"))
+                    .in_context(context),
+            );
+        }
+    }
+}
+
+fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
+    let (word, list, what) = match kind {
+        ClauseKind::Severity(s) => (s, SEVERITIES, "severity"),
+        ClauseKind::Standard { relation: Some(r), .. } => (r, RELATIONS, "relation"),
+        ClauseKind::Crosswalk(x) => (&x.relation, RELATIONS, "relation"),
+        _ => return,
+    };
+    if !list.contains(&word.name.as_str()) {
+        let mut d = Diagnostic::error(Code::BadValue, word.span, format!("`{}` is not a {what}", word.name))
+            .label(format!("unknown {what}"))
+            .in_context(context);
+        d = match crate::diagnostics::did_you_mean_help(&word.name, list.iter().copied()) {
+            Some(h) => d.help(format!("{h} ({what} is one of {})", list.join(", "))),
+            None => d.help(format!("{what} is one of {}", list.join(", "))),
+        };
+        diags.push(d);
+    }
+}

@@ -1,0 +1,182 @@
+//! The rule graph: rules ordered so each comes after what it depends on, and every dependency
+//! cycle reported with all its members.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::Checker;
+use super::expr::Resolved;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::{ItemId, ModuleId, Node};
+use crate::syntax::ast::{self, ClauseKind, ExprKind, ItemHead};
+
+/// Every name an expression mentions (bounded by the parser's depth limit).
+pub(super) fn names<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Ident>) {
+    match &e.kind {
+        ExprKind::Name(i) => out.push(i),
+        ExprKind::Evidence { name, .. } => out.push(name),
+        ExprKind::Set(xs) | ExprKind::And(xs) | ExprKind::Or(xs) => xs.iter().for_each(|x| names(x, out)),
+        ExprKind::Unary(_, x) | ExprKind::Postfix(_, x) => names(x, out),
+        ExprKind::Binary(_, l, r) => {
+            names(l, out);
+            names(r, out);
+        }
+        _ => {}
+    }
+}
+
+/// The expressions of a clause.
+pub(super) fn clause_exprs(kind: &ClauseKind) -> Vec<&ast::Expr> {
+    match kind {
+        ClauseKind::When(e) | ClauseKind::Unless(e) | ClauseKind::Value(e) | ClauseKind::Gives(e) | ClauseKind::Met(e) => {
+            vec![e]
+        }
+        ClauseKind::Deemed(c) | ClauseKind::Presumed(c) => vec![&c.expr],
+        ClauseKind::From(d) | ClauseKind::Until(d) => d.condition.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Checker<'_> {
+    /// The rules each rule mentions, found from the syntax alone (before typing).
+    fn syntactic_deps(&self) -> Vec<BTreeSet<ItemId>> {
+        let mut deps = vec![BTreeSet::new(); self.policy.items.len()];
+        for (index, &(mi, ii)) in self.item_ast.iter().enumerate() {
+            let Some(item) = self.asts.get(mi).and_then(|m| m.items.get(ii)) else { continue };
+            let m = ModuleId(mi as u32);
+            let mut mentioned = Vec::new();
+            for c in &item.clauses {
+                for e in clause_exprs(&c.kind) {
+                    names(e, &mut mentioned);
+                }
+                if let ClauseKind::Binds(roles) = &c.kind {
+                    mentioned.extend(roles.iter());
+                }
+            }
+            for ident in mentioned {
+                if let Resolved::Item(id) = self.resolve(m, &ident.name)
+                    && let Some(set) = deps.get_mut(index)
+                {
+                    set.insert(id);
+                }
+            }
+            // An exception is needed to decide the rule it modifies.
+            if let ItemHead::Targets(targets) = &item.head {
+                for t in targets {
+                    if let Resolved::Item(target) = self.resolve(m, &t.name)
+                        && let Some(set) = deps.get_mut(target.0 as usize)
+                    {
+                        set.insert(ItemId(index as u32));
+                    }
+                }
+            }
+        }
+        deps
+    }
+
+    /// Orders rules by dependency and reports each cycle once, naming all its members.
+    pub(super) fn order_and_cycles(&mut self) -> Vec<ItemId> {
+        let deps = self.syntactic_deps();
+        let mut g: DiGraph<ItemId, ()> = DiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..deps.len()).map(|i| g.add_node(ItemId(i as u32))).collect();
+        for (user, ds) in deps.iter().enumerate() {
+            for d in ds {
+                if let (Some(&a), Some(&b)) = (nodes.get(d.0 as usize), nodes.get(user)) {
+                    g.add_edge(a, b, ());
+                }
+            }
+        }
+        let sccs = tarjan_scc(&g);
+        let mut order = Vec::with_capacity(deps.len());
+        for scc in sccs.iter().rev() {
+            let members: Vec<ItemId> = scc.iter().filter_map(|&n| g.node_weight(n).copied()).collect();
+            let self_loop = members.len() == 1 && members.first().is_some_and(|m| deps.get(m.0 as usize).is_some_and(|d| d.contains(m)));
+            if members.len() > 1 || self_loop {
+                self.report_cycle(&members, &deps);
+            }
+            order.extend(members);
+        }
+        order
+    }
+
+    fn report_cycle(&mut self, members: &[ItemId], deps: &[BTreeSet<ItemId>]) {
+        let in_cycle: BTreeSet<ItemId> = members.iter().copied().collect();
+        let Some(&start) = members.iter().min_by_key(|m| self.policy.item(**m).map(|i| (i.span.file, i.span.start))) else {
+            return;
+        };
+        // Walk from `start` to find one concrete path back to it: user → dependency edges.
+        let users_of = |x: ItemId| -> Vec<ItemId> { in_cycle.iter().copied().filter(|u| deps.get(u.0 as usize).is_some_and(|d| d.contains(&x))).collect() };
+        let mut parent: BTreeMap<ItemId, ItemId> = BTreeMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut cycle = vec![start];
+        'search: while let Some(x) = queue.pop_front() {
+            for u in users_of(x) {
+                if u == start {
+                    // `start` depends on `x`, which depends on its parent, … back to `start`.
+                    let mut cur = x;
+                    while cur != start {
+                        cycle.push(cur);
+                        cur = parent.get(&cur).copied().unwrap_or(start);
+                    }
+                    break 'search;
+                }
+                if !parent.contains_key(&u) {
+                    parent.insert(u, x);
+                    queue.push_back(u);
+                }
+            }
+        }
+        cycle.push(start);
+        let name = |id: ItemId| self.policy.item(id).map_or("?".to_string(), |i| i.qualified.clone());
+        let chain: Vec<String> = cycle.iter().map(|&i| format!("`{}`", name(i))).collect();
+        let others: Vec<String> =
+            members.iter().filter(|m| !cycle.contains(m)).map(|&m| format!("`{}`", name(m))).collect();
+        let mut msg = format!("these {} rules depend on each other in a circle (→ means \"depends on\"): {}", members.len(), chain.join(" → "));
+        if members.len() == 1 {
+            msg = format!("`{}` depends on itself", name(start));
+        }
+        if !others.is_empty() {
+            msg.push_str(&format!(" (also in the circle: {})", others.join(", ")));
+        }
+        let Some(span) = self.policy.item(start).map(|i| i.span) else { return };
+        let mut d = Diagnostic::error(Code::Cycle, span, msg)
+            .label("part of a cycle")
+            .help("a rule cannot depend on itself, directly or through others; break the circle by rewriting one condition in terms of facts")
+            .in_context(self.contexts.get(start.0 as usize));
+        for &m in members.iter().filter(|&&m| m != start) {
+            if let Some(s) = self.policy.item(m).map(|i| i.span) {
+                d = d.related(s, format!("`{}` is in the cycle", name(m)));
+            }
+        }
+        self.push(d);
+    }
+
+    /// Builds the policy's graph of facts and rules from the dependencies found while typing.
+    pub(super) fn build_graph(&mut self, order: Vec<ItemId>) {
+        let mut g: DiGraph<Node, ()> = DiGraph::new();
+        let facts: Vec<NodeIndex> = (0..self.policy.facts.len()).map(|i| g.add_node(Node::Fact(crate::model::FactId(i as u32)))).collect();
+        let items: Vec<NodeIndex> = (0..self.policy.items.len()).map(|i| g.add_node(Node::Item(ItemId(i as u32)))).collect();
+        let index = |n: &Node| match n {
+            Node::Fact(f) => facts.get(f.0 as usize).copied(),
+            Node::Item(i) => items.get(i.0 as usize).copied(),
+        };
+        for (user, ds) in self.deps.iter().enumerate() {
+            for d in ds {
+                if let (Some(a), Some(&b)) = (index(d), items.get(user)) {
+                    g.update_edge(a, b, ());
+                }
+            }
+        }
+        for (i, item) in self.policy.items.iter().enumerate() {
+            for e in &item.exceptions {
+                if let (Some(&a), Some(&b)) = (items.get(e.0 as usize), items.get(i)) {
+                    g.update_edge(a, b, ());
+                }
+            }
+        }
+        self.policy.graph = g;
+        self.policy.order = order;
+    }
+}

@@ -1,0 +1,322 @@
+//! Second pass: the clauses of each rule, role and evidence kind, typed in dependency order.
+
+use std::collections::BTreeSet;
+
+use super::Checker;
+use super::expr::{Resolved, article, compatible};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean_help};
+use crate::model::{Cited, Crosswalk, Dated, Expr, ItemId, ModuleId, Node, Target, Type};
+use crate::syntax::ast::{self, ClauseKind, CrosswalkTarget, ItemHead, ItemKind};
+
+impl Checker<'_> {
+    fn ast_item(&self, id: ItemId) -> Option<(ModuleId, ast::Item)> {
+        let &(mi, ii) = self.item_ast.get(id.0 as usize)?;
+        Some((ModuleId(mi as u32), self.asts.get(mi)?.items.get(ii)?.clone()))
+    }
+
+    fn begin(&mut self, id: ItemId) {
+        let ctx = self.contexts.get(id.0 as usize).cloned();
+        self.current = ctx.map(|c| (Some(id), c));
+    }
+
+    /// Types every rule in `order` (dependencies first), then the exceptions' `gives`.
+    pub(super) fn type_items(&mut self, order: &[ItemId]) {
+        self.deps = vec![BTreeSet::new(); self.policy.items.len()];
+        for &id in order {
+            self.type_item(id);
+        }
+        for item in &mut self.policy.items {
+            item.exceptions.sort();
+        }
+        for &id in order {
+            self.check_gives(id);
+        }
+        self.current = None;
+    }
+
+    fn bool_expr(&mut self, m: ModuleId, e: &ast::Expr, role: &str) -> Expr {
+        let x = self.expr(m, e, None);
+        self.expect_type(&x, &Type::Bool, role);
+        x
+    }
+
+    fn check_version(&mut self, m: ModuleId, under: Option<&ast::Ident>) -> Option<String> {
+        let u = under?;
+        let versions: Vec<String> =
+            self.policy.module(m).map(|md| md.versions.iter().map(|(n, _, _)| n.clone()).collect()).unwrap_or_default();
+        if !versions.contains(&u.name) {
+            let help = if versions.is_empty() {
+                "declare the instrument's versions in its header, e.g. `version amended \"…\" in_force 2026-07-27`".to_string()
+            } else {
+                did_you_mean_help(&u.name, versions.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("the versions of this instrument are: {}", versions.join(", ")))
+            };
+            let d = Diagnostic::error(Code::UnknownVersion, u.span, format!("this instrument has no version `{}`", u.name))
+                .label("unknown version")
+                .help(help)
+                .in_context(self.ctx());
+            self.push(d);
+        }
+        Some(u.name.clone())
+    }
+
+    fn dated(&mut self, m: ModuleId, d: &ast::Dated, span: crate::source::Span) -> Dated {
+        Dated {
+            date: d.date.date,
+            condition: d.condition.as_ref().map(|c| self.bool_expr(m, c, "the condition of a date")),
+            under: self.check_version(m, d.under.as_ref()),
+            per: d.per.as_ref().map(|p| p.value.clone()),
+            span,
+        }
+    }
+
+    fn type_item(&mut self, id: ItemId) {
+        let Some((m, item)) = self.ast_item(id) else { return };
+        self.begin(id);
+        let mut out = match self.policy.item(id) {
+            Some(i) => i.clone(),
+            None => return,
+        };
+        if let ItemHead::Targets(targets) = &item.head {
+            out.targets = self.targets(m, id, targets);
+        }
+        for c in &item.clauses {
+            match &c.kind {
+                ClauseKind::Binds(roles) => out.binds = roles.iter().filter_map(|r| self.role(m, r)).collect(),
+                ClauseKind::When(e) => out.when = Some(self.bool_expr(m, e, "a `when` condition")),
+                ClauseKind::Unless(e) => out.unless = Some(self.bool_expr(m, e, "an `unless` condition")),
+                ClauseKind::Met(e) => out.met = Some(self.bool_expr(m, e, "a `met when` condition")),
+                ClauseKind::Value(e) => {
+                    let v = self.expr(m, e, None);
+                    out.ty = v.ty.clone();
+                    out.value = Some(v);
+                }
+                ClauseKind::Deemed(x) => {
+                    let expr = self.bool_expr(m, &x.expr, "a `deemed met when` condition");
+                    out.deemed.push(Cited { expr, per: x.per.as_ref().map(|p| p.value.clone()) });
+                }
+                ClauseKind::Presumed(x) => {
+                    let expr = self.bool_expr(m, &x.expr, "a `presumed met when` condition");
+                    out.presumed.push(Cited { expr, per: x.per.as_ref().map(|p| p.value.clone()) });
+                }
+                ClauseKind::From(d) => out.from.push(self.dated(m, d, c.span)),
+                ClauseKind::Until(d) => out.until.push(self.dated(m, d, c.span)),
+                ClauseKind::ValidFor(e) => {
+                    let v = self.expr(m, e, None);
+                    self.expect_type(&v, &Type::Duration, "a validity period");
+                    out.valid_for = Some(v);
+                }
+                ClauseKind::Title(l) | ClauseKind::Body(l) | ClauseKind::Penalty(l) => {
+                    self.check_version(m, l.under.as_ref());
+                }
+                _ => {}
+            }
+        }
+        if out.kind == ItemKind::Define && out.value.is_none() {
+            out.ty = Type::Any;
+        }
+        if let Some(slot) = self.policy.items.get_mut(id.0 as usize) {
+            *slot = out;
+        }
+        self.typed.insert(id);
+    }
+
+    fn role(&mut self, m: ModuleId, r: &ast::Ident) -> Option<ItemId> {
+        if let Resolved::Item(id) = self.resolve(m, &r.name)
+            && self.policy.item(id).is_some_and(|i| i.kind == ItemKind::Role)
+        {
+            self.depend(Node::Item(id));
+            return Some(id);
+        }
+        let candidates = self.candidates(m, Some(&[ItemKind::Role]));
+        let help = did_you_mean_help(&r.name, candidates.iter().map(String::as_str)).unwrap_or_else(|| {
+            if candidates.is_empty() {
+                "declare the role with `role NAME` in this instrument".into()
+            } else {
+                format!("the roles known here are: {}", candidates.join(", "))
+            }
+        });
+        let d = Diagnostic::error(Code::UnknownRole, r.span, format!("there is no role called `{}`", r.name))
+            .label("unknown role")
+            .help(help)
+            .in_context(self.ctx());
+        self.push(d);
+        None
+    }
+
+    fn targets(&mut self, m: ModuleId, id: ItemId, targets: &[ast::Ident]) -> Vec<ItemId> {
+        let mut out = Vec::new();
+        for t in targets {
+            match self.resolve(m, &t.name) {
+                Resolved::Item(tid) => {
+                    let kind = self.policy.item(tid).map_or(ItemKind::Role, |i| i.kind);
+                    if matches!(kind, ItemKind::Role | ItemKind::Evidence) {
+                        let d = Diagnostic::error(
+                            Code::WrongKind,
+                            t.span,
+                            format!("`{}` is {} {}; only definitions, norms and other exceptions can have exceptions", t.name, article(kind), kind.noun()),
+                        )
+                        .label("cannot be modified by an exception")
+                        .in_context(self.ctx());
+                        self.push(d);
+                        continue;
+                    }
+                    out.push(tid);
+                    if let Some(target) = self.policy.items.get_mut(tid.0 as usize) {
+                        target.exceptions.push(id);
+                    }
+                }
+                Resolved::Fact(_) | Resolved::Hidden(_) => {
+                    let d = Diagnostic::error(Code::WrongKind, t.span, format!("`{}` is a fact; facts cannot have exceptions", t.name))
+                        .label("a fact")
+                        .help("write the exception against the definition or norm that uses the fact")
+                        .in_context(self.ctx());
+                    self.push(d);
+                }
+                Resolved::Unknown => {
+                    let kinds = [
+                        ItemKind::Define,
+                        ItemKind::Obligation,
+                        ItemKind::Prohibition,
+                        ItemKind::Exception,
+                        ItemKind::Exemption,
+                        ItemKind::Derogation,
+                    ];
+                    let candidates = self.candidates(m, Some(&kinds));
+                    let help = did_you_mean_help(&t.name, candidates.iter().map(String::as_str))
+                        .unwrap_or_else(|| "an exception must name the rule it modifies; declare that rule first".into());
+                    let d = Diagnostic::error(Code::MissingTarget, t.span, format!("there is no rule `{}` for this exception to modify", t.name))
+                        .label("no such rule")
+                        .help(help)
+                        .in_context(self.ctx());
+                    self.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    /// `gives` is for exceptions to definitions and must fit the definition's type; an
+    /// exception to a definition that is not true/false needs it.
+    fn check_gives(&mut self, id: ItemId) {
+        let Some((m, item)) = self.ast_item(id) else { return };
+        if !item.kind.is_exception() {
+            return;
+        }
+        self.begin(id);
+        let gives = item.clauses.iter().find_map(|c| if let ClauseKind::Gives(e) = &c.kind { Some(e) } else { None });
+        let targets = self.policy.item(id).map(|i| i.targets.clone()).unwrap_or_default();
+        let typed = gives.map(|g| {
+            let hint = targets.first().and_then(|t| self.policy.item(*t)).map(|t| t.ty.clone());
+            self.expr(m, g, hint.as_ref())
+        });
+        for t in targets {
+            let Some(target) = self.policy.item(t) else { continue };
+            let (tkind, tty, tname) = (target.kind, target.ty.clone(), target.name.clone());
+            match (&typed, tkind) {
+                (Some(g), ItemKind::Define) => {
+                    if !compatible(&g.ty, &tty) {
+                        let d = Diagnostic::error(
+                            Code::TypeMismatch,
+                            g.span,
+                            format!("`{tname}` is {}, but this exception gives {}", self.describe(&tty), self.describe(&g.ty)),
+                        )
+                        .label("wrong type")
+                        .in_context(self.ctx());
+                        self.push(d);
+                    }
+                }
+                (Some(g), _) => {
+                    let d = Diagnostic::error(Code::WrongKind, g.span, format!("`{tname}` is {} {}; an exception to it can only set it aside, not give it a value", article(tkind), tkind.keyword()))
+                        .label("`gives` not allowed here")
+                        .help("remove `gives`: when the exception holds, the rule does not apply")
+                        .in_context(self.ctx());
+                    self.push(d);
+                }
+                (None, ItemKind::Define) if !matches!(tty, Type::Bool | Type::Any) => {
+                    let d = Diagnostic::error(Code::ClauseMissing, item.name.span, format!("`{tname}` is {}, so this exception must say what it gives instead", self.describe(&tty)))
+                        .label("needs `gives`")
+                        .help("add `gives VALUE`")
+                        .in_context(self.ctx());
+                    self.push(d);
+                }
+                _ => {}
+            }
+        }
+        if let Some(slot) = self.policy.items.get_mut(id.0 as usize) {
+            slot.gives = typed;
+        }
+    }
+
+    /// Resolves crosswalks written as clauses of norms and as declarations of their own.
+    pub(super) fn crosswalks(&mut self) {
+        for mi in 0..self.asts.len() {
+            let m = ModuleId(mi as u32);
+            let items = self.asts.get(mi).map(|a| a.items.clone()).unwrap_or_default();
+            for item in &items {
+                let from = match item.kind {
+                    ItemKind::Crosswalk => self.crosswalk_source(m, &item.name),
+                    k if k.is_norm() => match self.resolve(m, &item.name.name) {
+                        Resolved::Item(id) => Some(id),
+                        _ => None,
+                    },
+                    _ => continue,
+                };
+                let Some(from) = from else { continue };
+                let mut xws: Vec<&ast::Crosswalk> =
+                    item.clauses.iter().filter_map(|c| if let ClauseKind::Crosswalk(x) = &c.kind { Some(x) } else { None }).collect();
+                if let ItemHead::Crosswalk(x) = &item.head {
+                    xws.push(x);
+                }
+                for x in xws {
+                    let target = match &x.target {
+                        CrosswalkTarget::Standard { name, part } => {
+                            Target::Standard { name: name.value.clone(), part: part.as_ref().map(|p| p.value.clone()) }
+                        }
+                        CrosswalkTarget::Rule(r) => Target::Rule { name: r.name.clone(), item: self.crosswalk_target(r) },
+                    };
+                    self.policy.crosswalks.push(Crosswalk {
+                        from,
+                        target,
+                        relation: x.relation.name.clone(),
+                        source: x.source.as_ref().map(|s| s.value.clone()),
+                    });
+                }
+            }
+        }
+    }
+
+    fn crosswalk_source(&mut self, m: ModuleId, name: &ast::Ident) -> Option<ItemId> {
+        if let Resolved::Item(id) = self.resolve(m, &name.name)
+            && self.policy.item(id).is_some_and(|i| i.kind.is_norm())
+        {
+            return Some(id);
+        }
+        self.current = None;
+        self.unknown_name(m, name, "norm", Some(&[ItemKind::Obligation, ItemKind::Prohibition]));
+        None
+    }
+
+    /// A crosswalk may point at any loaded module by its full name, without `use`. A module that
+    /// is not loaded cannot be checked and is left unresolved.
+    fn crosswalk_target(&mut self, r: &ast::Ident) -> Option<ItemId> {
+        let (module, name) = r.name.rsplit_once('.')?;
+        let &mid = self.module_ids.get(module)?;
+        if let Some(&id) = self.item_ids.get(&(mid, name.to_string()))
+            && self.policy.item(id).is_some_and(|i| i.kind.is_norm())
+        {
+            return Some(id);
+        }
+        let names: Vec<String> = self
+            .item_ids
+            .iter()
+            .filter(|((im, _), id)| *im == mid && self.policy.item(**id).is_some_and(|i| i.kind.is_norm()))
+            .map(|((_, n), _)| format!("{module}.{n}"))
+            .collect();
+        let d = Diagnostic::error(Code::UnknownName, r.span, format!("`{module}` has no norm called `{name}`"))
+            .label("no such norm")
+            .help(did_you_mean_help(&r.name, names.iter().map(String::as_str)).unwrap_or_else(|| "check the norm's name".into()));
+        self.push(d);
+        None
+    }
+}

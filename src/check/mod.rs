@@ -1,0 +1,118 @@
+//! Checking: resolves every name, types every expression, builds the rule graph and reports
+//! what a lawyer would want to know before the rules are used: unknown names with a "did you
+//! mean", type errors, duplicates, cycles, missing citations, inverted date ranges, exceptions to
+//! missing rules, conflicting rules of equal rank, unused facts and unreachable norms.
+//!
+//! The passes: [`declare`] registers modules, facts and rules; [`graph`] orders rules by their
+//! dependencies and reports cycles; [`expr`] resolves and types expressions in that order;
+//! [`scenario`] checks the tests; [`rules`] runs the whole-set checks.
+
+mod clauses;
+mod declare;
+mod expr;
+mod graph;
+mod items;
+mod rules;
+mod scenario;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{self, Code, Context, Diagnostic};
+use crate::model::{FactId, ItemId, ModuleId, Node, Policy};
+use crate::source::Sources;
+use crate::syntax::ast;
+
+/// Checks parsed modules and returns the checked policy with every finding, sorted by place.
+/// `broken` names declarations that failed to parse: references to them are not reported again.
+pub fn check(sources: &Sources, modules: Vec<ast::Module>, broken: &[String]) -> (Policy, Vec<Diagnostic>) {
+    let mut c = Checker::new(sources);
+    c.broken = broken.iter().cloned().collect();
+    c.declare(modules);
+    let order = c.order_and_cycles();
+    c.type_items(&order);
+    c.scenarios();
+    c.crosswalks();
+    c.build_graph(order);
+    c.whole_set_checks(broken.is_empty());
+    let mut diags = c.diags;
+    diagnostics::sort(&mut diags);
+    (c.policy, diags)
+}
+
+/// State shared by the passes.
+struct Checker<'a> {
+    sources: &'a Sources,
+    policy: Policy,
+    diags: Vec<Diagnostic>,
+    /// Modules by id (only the first of duplicates).
+    module_ids: BTreeMap<String, ModuleId>,
+    /// The syntax tree of each registered module, by module id.
+    asts: Vec<ast::Module>,
+    /// Facts by dotted name.
+    fact_ids: BTreeMap<String, FactId>,
+    /// Rules, roles and evidence by (module, name).
+    item_ids: BTreeMap<(ModuleId, String), ItemId>,
+    /// For each item, the module index and item index in `asts`.
+    item_ast: Vec<(usize, usize)>,
+    /// For each module, the names (own id, imported ids, aliases) that qualify its references.
+    qualifiers: Vec<BTreeMap<String, ModuleId>>,
+    /// Context (kind, id, citation) of each item, for diagnostics.
+    contexts: Vec<Context>,
+    /// Facts used by some rule.
+    used_facts: BTreeSet<FactId>,
+    /// Rules whose type is final (definitions are typed in dependency order).
+    typed: BTreeSet<ItemId>,
+    /// What each rule depends on, collected while typing.
+    deps: Vec<BTreeSet<Node>>,
+    /// Names of declarations that failed to parse.
+    broken: BTreeSet<String>,
+    /// The declaration being checked, for diagnostics and dependencies.
+    current: Option<(Option<ItemId>, Context)>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(sources: &'a Sources) -> Self {
+        Checker {
+            sources,
+            policy: Policy::default(),
+            diags: Vec::new(),
+            module_ids: BTreeMap::new(),
+            asts: Vec::new(),
+            fact_ids: BTreeMap::new(),
+            item_ids: BTreeMap::new(),
+            item_ast: Vec::new(),
+            qualifiers: Vec::new(),
+            contexts: Vec::new(),
+            used_facts: BTreeSet::new(),
+            typed: BTreeSet::new(),
+            deps: Vec::new(),
+            current: None,
+            broken: BTreeSet::new(),
+        }
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        let about_a_name = matches!(
+            d.code,
+            Code::UnknownName | Code::UnknownRole | Code::UnknownEvidence | Code::MissingTarget | Code::UnknownModule
+        );
+        if about_a_name && d.span.is_some_and(|s| self.is_broken(self.sources.slice(s))) {
+            return; // already reported as a syntax error in its declaration
+        }
+        self.diags.push(d);
+    }
+
+    /// Whether `name` (or its last part) was declared by a declaration that failed to parse.
+    fn is_broken(&self, name: &str) -> bool {
+        !self.broken.is_empty()
+            && (self.broken.contains(name) || name.rsplit_once('.').is_some_and(|(_, last)| self.broken.contains(last)))
+    }
+
+    /// The context of the declaration being checked.
+    fn ctx(&self) -> Option<&Context> {
+        self.current.as_ref().map(|(_, c)| c)
+    }
+}
+
+#[cfg(test)]
+mod tests;

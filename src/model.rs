@@ -1,0 +1,385 @@
+//! The checked model: every name resolved, every expression typed. The evaluator and the tools
+//! read this, never the syntax tree.
+
+use jiff::civil::Date;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::syntax::ast::{BinaryOp, ItemKind, ModuleKind, Outcome};
+use crate::source::Span;
+
+/// Index of a module in [`Policy::modules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleId(pub u32);
+/// Index of a fact in [`Policy::facts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FactId(pub u32);
+/// Index of a rule, role or evidence kind in [`Policy::items`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ItemId(pub u32);
+/// Index of an enumeration in [`Policy::enums`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EnumId(pub u32);
+
+/// The type of a fact, a definition or an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    /// true / false (/ unknown)
+    Bool,
+    /// A number, with its unit if it has one.
+    Number(Option<String>),
+    /// Free text.
+    Text,
+    /// A calendar date.
+    Date,
+    /// A length of time.
+    Duration,
+    /// One value of an enumeration.
+    Enum(EnumId),
+    /// Any number of values of an enumeration.
+    Set(EnumId),
+    /// A set literal whose elements are not enumeration values.
+    List(Box<Type>),
+    /// Compatible with every type (`unknown`, and parts that already have an error).
+    Any,
+}
+
+/// An enumeration: its values and their labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// The fact that declares it.
+    pub fact: FactId,
+    /// Values in declaration order, with `(language, label)` pairs.
+    pub variants: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl EnumDef {
+    /// The index of the value named `name`.
+    pub fn index(&self, name: &str) -> Option<u32> {
+        self.variants.iter().position(|(v, _)| v == name).map(|i| i as u32)
+    }
+}
+
+/// A fact declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// Dotted name, e.g. `system.use_cases`; also its place in a facts file.
+    pub name: String,
+    /// The declaring module.
+    pub module: ModuleId,
+    /// Its type.
+    pub ty: Type,
+    /// Doc comments.
+    pub docs: Vec<String>,
+    /// Questions by language.
+    pub questions: Vec<Localized>,
+    /// Help texts by language.
+    pub help: Vec<Localized>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A text in one language, optionally from one version of the instrument on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Localized {
+    /// Language tag.
+    pub lang: String,
+    /// The text.
+    pub text: String,
+    /// The version it belongs to (`None`: every version).
+    pub under: Option<String>,
+}
+
+/// A start or end date with the case it is limited to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    /// The date.
+    pub date: Date,
+    /// Only when this holds.
+    pub condition: Option<Expr>,
+    /// Only under this version.
+    pub under: Option<String>,
+    /// The provision that sets it.
+    pub per: Option<String>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A condition with the provision behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cited {
+    /// The condition.
+    pub expr: Expr,
+    /// The provision.
+    pub per: Option<String>,
+}
+
+/// Where a crosswalk points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A rule by qualified name; `item` is set when its module is loaded.
+    Rule {
+        /// `module.name`.
+        name: String,
+        /// The rule, when loaded.
+        item: Option<ItemId>,
+    },
+    /// A standard and optionally a clause of it.
+    Standard {
+        /// The standard.
+        name: String,
+        /// Its clause or control.
+        part: Option<String>,
+    },
+}
+
+/// A correspondence to another rule or a standard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crosswalk {
+    /// The rule it starts from.
+    pub from: ItemId,
+    /// Where it points.
+    pub target: Target,
+    /// equivalent, partial, stricter, weaker or related.
+    pub relation: String,
+    /// Who says so.
+    pub source: Option<String>,
+}
+
+/// A rule, role or evidence kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Declaration keyword.
+    pub kind: ItemKind,
+    /// Declaring module.
+    pub module: ModuleId,
+    /// Name within the module.
+    pub name: String,
+    /// `module.name`.
+    pub qualified: String,
+    /// Doc comments.
+    pub docs: Vec<String>,
+    /// Citations.
+    pub cites: Vec<String>,
+    /// Titles.
+    pub titles: Vec<Localized>,
+    /// Plain-language texts.
+    pub texts: Vec<Localized>,
+    /// Notes (e.g. verification status).
+    pub notes: Vec<Localized>,
+    /// Penalties.
+    pub penalties: Vec<Localized>,
+    /// Roles bound (norms).
+    pub binds: Vec<ItemId>,
+    /// Applicability (norms), holding (roles, exceptions).
+    pub when: Option<Expr>,
+    /// Inline exception.
+    pub unless: Option<Expr>,
+    /// A definition's value.
+    pub value: Option<Expr>,
+    /// The value an exception gives its target definition.
+    pub gives: Option<Expr>,
+    /// When a norm is met.
+    pub met: Option<Expr>,
+    /// Deemed compliance.
+    pub deemed: Vec<Cited>,
+    /// Presumed compliance.
+    pub presumed: Vec<Cited>,
+    /// Start dates.
+    pub from: Vec<Dated>,
+    /// End dates.
+    pub until: Vec<Dated>,
+    /// Rules an exception modifies.
+    pub targets: Vec<ItemId>,
+    /// Exceptions that modify this rule (filled by the checker).
+    pub exceptions: Vec<ItemId>,
+    /// Rank among exceptions to the same rule (higher wins).
+    pub priority: u32,
+    /// critical, high, medium, low or info.
+    pub severity: Option<String>,
+    /// Standards that help satisfy it: (standard, clause, relation).
+    pub standards: Vec<(String, Option<String>, Option<String>)>,
+    /// How long evidence of this kind stays valid.
+    pub valid_for: Option<Expr>,
+    /// A definition's type (Bool for other rules).
+    pub ty: Type,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A module: an instrument or a vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    /// Dotted id.
+    pub id: String,
+    /// Instrument or vocabulary.
+    pub kind: ModuleKind,
+    /// Titles.
+    pub titles: Vec<Localized>,
+    /// Jurisdiction code.
+    pub jurisdiction: Option<String>,
+    /// Versions in force order: (name, label, in force).
+    pub versions: Vec<(String, String, Date)>,
+    /// Official source.
+    pub source: Option<String>,
+    /// Imported modules.
+    pub uses: Vec<ModuleId>,
+    /// Where the header is.
+    pub span: Span,
+}
+
+/// A value given to a fact in a test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GivenFact {
+    /// The fact.
+    pub fact: FactId,
+    /// Its value.
+    pub value: Expr,
+}
+
+/// Evidence given in a test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenEvidence {
+    /// The evidence kind.
+    pub item: ItemId,
+    /// Date produced.
+    pub dated: Option<Date>,
+    /// Expiry.
+    pub expires: Option<Date>,
+    /// Document reference.
+    pub reference: Option<String>,
+}
+
+/// A scenario kept beside the rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Test {
+    /// Declaring module.
+    pub module: ModuleId,
+    /// Title.
+    pub name: String,
+    /// Assessment date.
+    pub as_of: Option<Date>,
+    /// Facts.
+    pub facts: Vec<GivenFact>,
+    /// Evidence.
+    pub evidence: Vec<GivenEvidence>,
+    /// Expected outcomes: rule, outcome, where written.
+    pub expects: Vec<(ItemId, Outcome, Span)>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A node of the rule graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Node {
+    /// A fact.
+    Fact(FactId),
+    /// A rule, role or evidence kind.
+    Item(ItemId),
+}
+
+/// A checked set of policies.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Modules.
+    pub modules: Vec<Module>,
+    /// Facts.
+    pub facts: Vec<Fact>,
+    /// Enumerations.
+    pub enums: Vec<EnumDef>,
+    /// Rules, roles and evidence kinds.
+    pub items: Vec<Item>,
+    /// Top-level and in-rule crosswalks.
+    pub crosswalks: Vec<Crosswalk>,
+    /// Tests.
+    pub tests: Vec<Test>,
+    /// Dependency graph: an edge `a → b` means `a` is needed to decide `b`.
+    pub graph: DiGraph<Node, ()>,
+    /// Rules in an order where each comes after everything it depends on.
+    pub order: Vec<ItemId>,
+}
+
+impl Policy {
+    /// The item with id `id`.
+    pub fn item(&self, id: ItemId) -> Option<&Item> {
+        self.items.get(id.0 as usize)
+    }
+
+    /// The fact with id `id`.
+    pub fn fact(&self, id: FactId) -> Option<&Fact> {
+        self.facts.get(id.0 as usize)
+    }
+
+    /// The module with id `id`.
+    pub fn module(&self, id: ModuleId) -> Option<&Module> {
+        self.modules.get(id.0 as usize)
+    }
+
+    /// The graph node of a fact or item.
+    pub fn node(&self, node: Node) -> Option<NodeIndex> {
+        self.graph.node_indices().find(|&i| self.graph.node_weight(i) == Some(&node))
+    }
+}
+
+/// A typed expression with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Resolved expression forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A truth value.
+    Bool(bool),
+    /// The unknown value.
+    Unknown,
+    /// The assessment date.
+    AsOf,
+    /// A number or duration with its unit.
+    Number {
+        /// Value.
+        value: f64,
+        /// Unit as written.
+        unit: Option<String>,
+    },
+    /// A date.
+    Date(Date),
+    /// A text.
+    Text(String),
+    /// A fact's value.
+    Fact(FactId),
+    /// A definition's value, an exception's or a role's holding.
+    Item(ItemId),
+    /// An enumeration value.
+    Variant(EnumId, u32),
+    /// A set literal.
+    Set(Vec<Expr>),
+    /// Whether evidence is present (and recent enough).
+    Evidence {
+        /// The evidence kind.
+        item: ItemId,
+        /// The oldest it may be.
+        max_age: Option<Box<Expr>>,
+    },
+    /// Negation.
+    Not(Box<Expr>),
+    /// Arithmetic negation.
+    Neg(Box<Expr>),
+    /// Whether a norm is met.
+    IsMet(ItemId),
+    /// Whether a norm applies.
+    Applies(ItemId),
+    /// Whether a value is known.
+    IsKnown(Box<Expr>),
+    /// A binary operator.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// All of.
+    And(Vec<Expr>),
+    /// Any of.
+    Or(Vec<Expr>),
+}
