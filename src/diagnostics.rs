@@ -127,6 +127,11 @@ impl Diagnostic {
         }
     }
 
+    /// An error that concerns a whole file or the run, not a place in a file.
+    pub fn general(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic { span: None, ..Diagnostic::error(code, Span::new(crate::source::FileId(0), 0, 0), message) }
+    }
+
     /// A warning with code `code` at `span`.
     pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, span, message) }

@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod embedded;
+pub mod format;
 pub mod limits;
 pub mod model;
 pub mod source;

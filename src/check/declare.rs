@@ -123,6 +123,7 @@ impl Checker<'_> {
                         }
                     }
                     None => {
+                        self.incomplete.insert(u.module.span.file);
                         let mut d = Diagnostic::error(
                             Code::UnknownModule,
                             u.module.span,
@@ -130,7 +131,7 @@ impl Checker<'_> {
                         )
                         .label("not found");
                         d = d.help(did_you_mean_help(&u.module.name, known.iter().map(String::as_str)).unwrap_or_else(
-                            || "check the module's name in its `instrument` or `vocabulary` line, and that its file is loaded".into(),
+                            || "load the file that declares it too, e.g. `norma check policies` rather than one file or folder of it".into(),
                         ));
                         self.push(d);
                     }

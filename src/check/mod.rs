@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{self, Code, Context, Diagnostic};
 use crate::model::{FactId, ItemId, ModuleId, Node, Policy};
-use crate::source::Sources;
+use crate::source::{FileId, Sources};
 use crate::syntax::ast;
 
 /// Checks parsed modules and returns the checked policy with every finding, sorted by place.
@@ -64,6 +64,8 @@ struct Checker<'a> {
     typed: BTreeSet<ItemId>,
     /// What each rule depends on, collected while typing.
     deps: Vec<BTreeSet<Node>>,
+    /// Files whose module imports a module that is not loaded.
+    incomplete: BTreeSet<FileId>,
     /// Names of declarations that failed to parse.
     broken: BTreeSet<String>,
     /// The declaration being checked, for diagnostics and dependencies.
@@ -88,6 +90,7 @@ impl<'a> Checker<'a> {
             deps: Vec::new(),
             current: None,
             broken: BTreeSet::new(),
+            incomplete: BTreeSet::new(),
         }
     }
 
@@ -98,6 +101,10 @@ impl<'a> Checker<'a> {
         );
         if about_a_name && d.span.is_some_and(|s| self.is_broken(self.sources.slice(s))) {
             return; // already reported as a syntax error in its declaration
+        }
+        let in_incomplete = d.span.is_some_and(|s| self.incomplete.contains(&s.file));
+        if about_a_name && d.code != Code::UnknownModule && in_incomplete {
+            return; // the module imports one that is missing: the name may well be declared there
         }
         self.diags.push(d);
     }

@@ -204,6 +204,7 @@ impl Checker<'_> {
             .iter()
             .enumerate()
             .filter(|(i, f)| f.ty != Type::Text && !self.used_facts.contains(&crate::model::FactId(*i as u32)))
+            .filter(|(_, f)| self.vocabulary_in_use(f.module))
             .map(|(_, f)| (f.name.clone(), f.span))
             .collect();
         for (name, span) in unused {
@@ -213,6 +214,13 @@ impl Checker<'_> {
                     .help("use it in a condition, or remove it; every question put to a system owner should decide something"),
             );
         }
+    }
+
+    /// A vocabulary's facts are only judged unused when some loaded module uses the vocabulary;
+    /// an instrument's own facts always are.
+    fn vocabulary_in_use(&self, m: crate::model::ModuleId) -> bool {
+        let is_vocabulary = self.policy.module(m).is_some_and(|md| md.kind == crate::syntax::ast::ModuleKind::Vocabulary);
+        !is_vocabulary || self.policy.modules.iter().any(|other| other.uses.contains(&m))
     }
 
     /// Whether a rule holds, decided without facts, in dependency order.

@@ -1,0 +1,36 @@
+//! Embeds every `.norma` file under `policies/` into the binary, so that `norma check` and the
+//! other commands work on the shipped policies with no files around.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|e| e == "norma") {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=policies");
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let policies = root.join("policies");
+    let mut files = Vec::new();
+    collect(&policies, &mut files);
+    let mut code = String::from("/// Shipped policy files: (path under `policies/`, text).\npub static POLICIES: &[(&str, &str)] = &[\n");
+    for f in &files {
+        let rel = f.strip_prefix(&policies).unwrap_or(f).to_string_lossy().replace('\\', "/");
+        code.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.to_string_lossy()));
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_policies.rs");
+    if let Err(e) = fs::write(&out, code) {
+        println!("cargo:warning=could not write {}: {e}", out.display());
+    }
+}

@@ -1,0 +1,100 @@
+//! Reading policy files from disk and writing files atomically.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use norma::diagnostics::{Code, Diagnostic};
+use norma::limits::{MAX_FILE_BYTES, MAX_FILES};
+use norma::source::Sources;
+
+/// Every `.norma` file under `paths` (files as given, folders walked in name order). Links that
+/// lead outside the folder being walked are skipped, so a policy set never reaches beyond its root.
+pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = fs::metadata(p)
+            .map_err(|e| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {e}", p.display())))?;
+        if meta.is_dir() {
+            let root = fs::canonicalize(p)
+                .map_err(|e| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {e}", p.display())))?;
+            walk(p, &root, 0, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    if out.len() > MAX_FILES {
+        return Err(Diagnostic::general(
+            Code::TooLarge,
+            format!("{} policy files were found; at most {MAX_FILES} are read in one run", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+const MAX_DEPTH: usize = 32;
+
+fn walk(dir: &Path, root: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
+    if depth > MAX_DEPTH {
+        return Err(Diagnostic::general(
+            Code::TooDeep,
+            format!("folders below `{}` are nested more than {MAX_DEPTH} levels deep", root.display()),
+        ));
+    }
+    let entries = fs::read_dir(dir)
+        .map_err(|e| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {e}", dir.display())))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n == "target");
+        if hidden {
+            continue;
+        }
+        // Stay inside the root: a link pointing elsewhere is not followed.
+        let Ok(real) = fs::canonicalize(&p) else { continue };
+        if !real.starts_with(root) {
+            continue;
+        }
+        if real.is_dir() {
+            walk(&p, root, depth + 1, out)?;
+        } else if p.extension().is_some_and(|e| e == "norma") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Reads `files` into `sources`; a file that is unreadable, too large or not UTF-8 is an error.
+pub fn read_into(sources: &mut Sources, files: &[PathBuf]) -> Result<(), Diagnostic> {
+    for f in files {
+        let unreadable = |why: String| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {why}", f.display()));
+        let meta = fs::metadata(f).map_err(|e| unreadable(e.to_string()))?;
+        if meta.len() > MAX_FILE_BYTES as u64 {
+            return Err(Diagnostic::general(
+                Code::TooLarge,
+                format!("`{}` is {} bytes; policy files are limited to {MAX_FILE_BYTES} bytes", f.display(), meta.len()),
+            ));
+        }
+        let bytes = fs::read(f).map_err(|e| unreadable(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+        sources.add(f.display().to_string(), text);
+    }
+    Ok(())
+}
+
+/// Writes `contents` to `path` through a temporary file in the same folder that is renamed into
+/// place, so an interrupted write leaves the previous file intact.
+pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(contents.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
