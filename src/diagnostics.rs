@@ -368,23 +368,26 @@ pub fn render_json(sources: &Sources, diags: &[Diagnostic]) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-/// Up to three known names closest to `name`, best first, for a "did you mean" help line.
+/// Up to three known names closest to `name`, best first, for a "did you mean" help line:
+/// those within a small edit distance (or very similar) and no further than the closest one.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let lower = name.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
+    let mut scored: Vec<(usize, f64, &str)> = candidates
         .into_iter()
         .filter(|c| *c != name)
-        .map(|c| {
+        .filter_map(|c| {
             let cl = c.to_lowercase();
+            let distance = strsim::levenshtein(&lower, &cl);
+            let similarity = strsim::jaro_winkler(&lower, &cl);
             let tail_match = cl.rsplit('.').next() == lower.rsplit('.').next();
-            let score = if tail_match { 1.0 } else { strsim::jaro_winkler(&lower, &cl) };
-            (score, c)
+            let close = distance <= 2.max(lower.chars().count() / 4) || similarity >= 0.9 || tail_match;
+            close.then_some((if tail_match { 0 } else { distance }, similarity, c))
         })
-        .filter(|(s, _)| *s >= 0.8)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)));
+    scored.dedup_by(|a, b| a.2 == b.2);
+    let best = scored.first().map_or(0, |s| s.0);
+    scored.into_iter().filter(|s| s.0 == best).take(3).map(|s| s.2).collect()
 }
 
 /// "did you mean `a`?" / "did you mean `a` or `b`?", or `None` when nothing is close.

@@ -149,7 +149,7 @@ impl Checker<'_> {
         let mut test_names: BTreeMap<String, crate::source::Span> = BTreeMap::new();
         for (ii, item) in items.iter().enumerate() {
             let context = Context {
-                kind: item.kind.keyword().to_string(),
+                kind: item.kind.noun().to_string(),
                 id: item.name.name.clone(),
                 cite: cites(&item.clauses).into_iter().next(),
             };

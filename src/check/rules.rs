@@ -105,7 +105,9 @@ impl Checker<'_> {
             self.exception_conflicts(ItemId(i as u32));
         }
         self.current = None;
-        if complete {
+        // A misspelled name leaves the fact it meant unused: do not report that twice.
+        let names_unresolved = self.diags.iter().any(|d| d.code == Code::UnknownName);
+        if complete && !names_unresolved {
             self.unused_facts();
             self.unreachable_norms();
         }

@@ -1,0 +1,230 @@
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::source::Sources;
+
+const HEAD: &str = r#"instrument t
+  title en "T"
+  title ko "T"
+  jurisdiction EU
+  version original "o" in_force 2024-08-01
+  version amended "a" in_force 2026-07-27
+
+role r
+  title en "R"
+  title ko "R"
+
+fact system.b : bool
+  question en "?"
+  question ko "?"
+
+fact system.e : enum {one, two, three}
+  question en "?"
+  question ko "?"
+
+define uses_facts
+  title en "U"
+  title ko "U"
+  = system.b and system.e = one
+"#;
+
+fn norm(name: &str, extra: &str) -> String {
+    format!("\nobligation {name}\n  cite \"Art. 1\"\n  binds r\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n{extra}")
+}
+
+fn run(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    let mut sources = Sources::new();
+    for (name, text) in files {
+        sources.add(*name, *text);
+    }
+    crate::check_sources(&sources).1
+}
+
+fn with_head(body: &str) -> Vec<Diagnostic> {
+    run(&[("t.norma", &format!("{HEAD}{body}"))])
+}
+
+fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+    diags.iter().map(|d| d.code.as_str()).collect()
+}
+
+#[test]
+fn the_head_alone_is_clean() {
+    assert_eq!(codes(&with_head("")), Vec::<&str>::new());
+}
+
+#[test]
+fn a_misspelled_fact_gets_a_suggestion() {
+    let d = with_head(&norm("n", "  when system.bb\n"));
+    assert_eq!(codes(&d), vec!["N0101"]);
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `system.b`?"));
+    let ctx = d[0].context.as_ref().expect("context");
+    assert_eq!((ctx.kind.as_str(), ctx.id.as_str(), ctx.cite.as_deref()), ("obligation", "n", Some("Art. 1")));
+}
+
+#[test]
+fn unknown_role_version_value_and_evidence() {
+    let d = with_head(&norm("n", "  when system.e = tow\n  title en \"x\" under amendd\n  met when evidence ev\n"));
+    let mut c = codes(&d);
+    c.sort();
+    assert_eq!(c, vec!["N0104", "N0105", "N0106"]);
+    let value = d.iter().find(|x| x.code.as_str() == "N0104").expect("N0104");
+    assert!(value.help.as_deref().is_some_and(|h| h.contains("did you mean `two`?")), "{:?}", value.help);
+    let d = with_head("\nobligation n\n  cite \"Art. 1\"\n  binds provider\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n");
+    assert_eq!(codes(&d), vec!["N0103"]);
+}
+
+#[test]
+fn unknown_modules_do_not_cascade() {
+    let d = run(&[("t.norma", "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nuse commn\n\ndefine x\n  title en \"X\"\n  title ko \"X\"\n  = system.anything\n")]);
+    assert_eq!(codes(&d), vec!["N0102"]);
+}
+
+#[test]
+fn facts_of_modules_not_used_are_not_visible() {
+    let vocab = "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n\nfact system.x : bool\n  question en \"?\"\n  question ko \"?\"\n";
+    let inst = "instrument i\n  title en \"I\"\n  title ko \"I\"\n  jurisdiction EU\n\ndefine d\n  title en \"D\"\n  title ko \"D\"\n  = system.x\n";
+    let d = run(&[("v.norma", vocab), ("i.norma", inst)]);
+    assert_eq!(codes(&d), vec!["N0101"]);
+    assert_eq!(d[0].help.as_deref(), Some("add `use v` after the module's header"));
+}
+
+#[test]
+fn missing_targets_and_wrong_kinds() {
+    let d = with_head("\nexception e to missing\n  cite \"x\"\n  when system.b\n");
+    assert_eq!(codes(&d), vec!["N0107"]);
+    let d = with_head(&format!("{}\ndefine d\n  title en \"D\"\n  title ko \"D\"\n  = n\n", norm("n", "")));
+    assert_eq!(codes(&d), vec!["N0108"]);
+    assert!(d[0].help.as_deref().is_some_and(|h| h.contains("n applies")));
+}
+
+#[test]
+fn type_errors_explain_the_types() {
+    let d = with_head(&norm("n", "  when system.e and system.b > 3\n"));
+    assert_eq!(codes(&d), vec!["N0201", "N0201"]);
+    assert!(d[0].message.contains("one value of `system.e`"), "{}", d[0].message);
+    let d = with_head(&norm("n", "  when EUR 5 > KRW 5\n"));
+    assert_eq!(codes(&d), vec!["N0201"]);
+}
+
+#[test]
+fn duplicates_are_reported_with_the_first_place() {
+    let d = with_head(&format!("{}{}", norm("n", ""), norm("n", "")));
+    assert_eq!(codes(&d), vec!["N0301"]);
+    assert_eq!(d[0].related.len(), 1);
+    let d = run(&[("a.norma", "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n"), ("b.norma", "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n")]);
+    assert_eq!(codes(&d), vec!["N0302"]);
+}
+
+#[test]
+fn a_cycle_names_every_member() {
+    let def = |n: &str, v: &str| format!("\ndefine {n}\n  title en \"x\"\n  title ko \"x\"\n  = {v}\n");
+    let body = format!("{}{}{}", def("a", "b and system.b"), def("b", "c"), def("c", "a"));
+    let d = with_head(&body);
+    assert_eq!(codes(&d), vec!["N0401"]);
+    for name in ["`t.a`", "`t.b`", "`t.c`"] {
+        assert!(d[0].message.contains(name), "{} lacks {name}", d[0].message);
+    }
+    let d = with_head(&def("s", "s"));
+    assert_eq!(codes(&d), vec!["N0401"]);
+    assert!(d[0].message.contains("depends on itself"));
+}
+
+#[test]
+fn norms_and_exceptions_need_citations() {
+    let d = with_head("\nobligation n\n  binds r\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n");
+    assert_eq!(codes(&d), vec!["N0501"]);
+    let d = with_head("\nexemption e to uses_facts\n  when system.b\n");
+    assert_eq!(codes(&d), vec!["N0501"]);
+}
+
+#[test]
+fn date_ranges_must_not_be_inverted() {
+    let d = with_head(&norm("n", "  until 2026-01-01\n"));
+    assert_eq!(codes(&d), vec!["N0601"]);
+    let d = with_head(&norm("n", "  until 2026-08-02\n"));
+    assert_eq!(codes(&d), vec!["N0601"], "an empty range is an error too");
+    let ok = with_head(&norm("n", "  until 2030-01-01\n"));
+    assert!(ok.is_empty());
+    let d = run(&[("t.norma", "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n  version a \"a\" in_force 2026-01-01\n  version b \"b\" in_force 2025-01-01\n")]);
+    assert_eq!(codes(&d), vec!["N0601"]);
+}
+
+#[test]
+fn equally_ranked_exceptions_that_both_apply_conflict() {
+    let cap = "\ndefine cap\n  title en \"C\"\n  title ko \"C\"\n  = EUR 10\n";
+    let exc = |n: &str, when: &str, gives: &str, prio: &str| {
+        format!("\nexception {n} to cap\n  cite \"x\"\n  when {when}\n  gives {gives}\n{prio}")
+    };
+    let d = with_head(&format!("{cap}{}{}", exc("a", "system.b", "EUR 5", ""), exc("b", "system.e = two", "EUR 7", "")));
+    assert_eq!(codes(&d), vec!["N0701"]);
+    // A higher priority settles it; so do exclusive conditions; so does giving the same result.
+    let d = with_head(&format!("{cap}{}{}", exc("a", "system.b", "EUR 5", ""), exc("b", "system.e = two", "EUR 7", "  priority 1\n")));
+    assert!(d.is_empty(), "{:?}", codes(&d));
+    let d = with_head(&format!("{cap}{}{}", exc("a", "system.e = one", "EUR 5", ""), exc("b", "system.e in {two, three}", "EUR 7", "")));
+    assert!(d.is_empty(), "{:?}", codes(&d));
+    let d = with_head(&format!("{cap}{}{}", exc("a", "system.b", "EUR 5", ""), exc("b", "not system.b", "EUR 7", "")));
+    assert!(d.is_empty(), "{:?}", codes(&d));
+}
+
+#[test]
+fn two_start_dates_for_the_same_case_conflict() {
+    let d = with_head(&norm("n", "  from 2027-01-01\n"));
+    assert_eq!(codes(&d), vec!["N0701"]);
+    let ok = with_head(&norm("n", "  from 2027-12-02 under amended\n"));
+    assert!(ok.is_empty(), "{:?}", codes(&ok));
+}
+
+#[test]
+fn unused_facts_and_unreachable_norms_are_warnings() {
+    let d = with_head("\nfact system.spare : bool\n  question en \"?\"\n  question ko \"?\"\n");
+    assert_eq!(codes(&d), vec!["N0801"]);
+    assert_eq!(d[0].severity, Severity::Warning);
+    let d = with_head(&norm("n", "  when system.b and false\n"));
+    assert_eq!(codes(&d), vec!["N0802"]);
+    let d = with_head(&format!("{}\nexemption always to n\n  cite \"x\"\n  when true\n", norm("n", "  when system.b\n")));
+    assert_eq!(codes(&d), vec!["N0802"]);
+}
+
+#[test]
+fn clause_lists_are_checked() {
+    let d = with_head("\nfact system.z : bool\n  question en \"?\"\n  question ko \"?\"\n  binds r\n");
+    assert!(codes(&d).contains(&"N0901"));
+    let d = with_head(&norm("n", "  when system.b\n  when system.b\n  severity huge\n"));
+    let mut c = codes(&d);
+    c.sort();
+    assert_eq!(c, vec!["N0903", "N0904"]);
+    let d = with_head("\ndefine d\n  title en \"D\"\n");
+    assert_eq!(codes(&d), vec!["N0902", "N0902"]); // no `=`, no Korean title (a warning)
+}
+
+#[test]
+fn tests_are_checked_against_the_rules() {
+    let d = with_head(&format!(
+        "{}\ntest \"t\"\n  as_of 2026-01-01\n  given system.b = 3\n  given system.e = two\n  given system.e = one\n  expect n true\n  expect uses_facts applies\n",
+        norm("n", "")
+    ));
+    let mut c = codes(&d);
+    c.sort();
+    assert_eq!(c, vec!["N1001", "N1001", "N1002", "N1002"]);
+}
+
+#[test]
+fn syntax_errors_do_not_cascade_into_unknown_names() {
+    let body = "\ndefine broken\n  title en \"B\"\n  = (\n\ndefine user\n  title en \"U\"\n  title ko \"U\"\n  = broken and system.b\n";
+    let d = with_head(body);
+    assert_eq!(codes(&d), vec!["N0001"]);
+}
+
+#[test]
+fn the_shipped_policies_are_clean() {
+    let mut sources = Sources::new();
+    crate::embedded::add_to(&mut sources);
+    let (policy, diags) = crate::check_sources(&sources);
+    assert!(diags.is_empty(), "{}", crate::diagnostics::render_human(&sources, &diags, false));
+    assert!(policy.items.iter().any(|i| i.qualified == "eu.ai_act.risk_management_system"));
+    assert!(!policy.tests.is_empty());
+    // The graph has every fact and rule, and the order puts dependencies first.
+    assert_eq!(policy.graph.node_count(), policy.facts.len() + policy.items.len());
+    let pos = |name: &str| policy.order.iter().position(|i| policy.item(*i).is_some_and(|x| x.qualified == name));
+    assert!(pos("eu.ai_act.annex_iii_high_risk") < pos("eu.ai_act.high_risk"));
+    assert!(pos("eu.ai_act.art_6_3_derogation") < pos("eu.ai_act.annex_iii_high_risk"));
+}

@@ -400,7 +400,7 @@ impl Builder {
                 first(&e, rule).and_then(|x| first(&x, Rule::date)).map(|d| self.date(&d)).transpose()
             };
             return Ok(Given::Evidence {
-                name: self.ident(&self.need(&e, Rule::ident, "an evidence name")?),
+                name: self.ident(&self.need(&e, Rule::path, "an evidence name")?),
                 dated: date_in(Rule::ev_dated)?,
                 expires: date_in(Rule::ev_expires)?,
                 reference: first(&e, Rule::ev_ref).and_then(|r| first(&r, Rule::string)).map(|s| self.text(&s)),

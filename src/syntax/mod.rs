@@ -153,10 +153,12 @@ fn describe(rule: Rule) -> String {
     }
     match rule {
         Rule::EOI => "the end of the file".into(),
-        Rule::item | Rule::fact_decl | Rule::define_decl | Rule::norm_decl | Rule::exception_decl => {
+        Rule::item | Rule::items | Rule::fact_decl | Rule::define_decl | Rule::norm_decl | Rule::exception_decl => {
             "a declaration (fact, define, role, evidence, obligation, prohibition, exception, test, …)".into()
         }
-        Rule::header | Rule::module_kind => "`instrument` or `vocabulary` and the module's name".into(),
+        Rule::header | Rule::module_kind | Rule::file_header => {
+            "the module's header (`instrument NAME` or `vocabulary NAME`)".into()
+        }
         Rule::module_id => "a module name such as `eu.ai_act`".into(),
         Rule::use_decl => "`use`".into(),
         Rule::ident | Rule::path | Rule::segment | Rule::targets => "a name".into(),
