@@ -1,12 +1,12 @@
 //! The canonical formatter: prints a parsed [`Module`] in the one layout every policy file is kept
 //! in, keeping every `//` comment.
 //!
-//! The layout is a function of the syntax tree alone, so formatting is idempotent. The module is
-//! first rendered as a list of [`Block`]s (the header line, header clauses, `use` lines, item first
+//! The layout depends only on the syntax tree and on where the comments are, so formatting is
+//! idempotent. The module is first rendered as a list of blocks (the header line, header clauses, `use` lines, item first
 //! lines and item clauses); each comment is then attached to a block by its position: a comment on
 //! its own line goes before the next block, a trailing comment at the end of the last line of the
-//! block before it. The only thing read from the source positions besides that is whether a blank
-//! line separated a column-1 comment block from what follows it (see [`separated`]).
+//! block before it. The only other thing read from the source positions is whether a blank line
+//! separated a column-1 comment block from what follows it.
 
 use crate::syntax::ast::{
     BinaryOp, Cited, Clause, ClauseKind, Comment, Crosswalk, CrosswalkTarget, Dated, Expr,
@@ -118,10 +118,8 @@ fn push_block(lines: &mut Vec<String>, block: &Block, comments: Attached<'_>) {
         lines.push(String::new());
     }
     lines.extend(block.docs.iter().cloned());
-    let first = lines.len();
     lines.extend(block.lines.iter().cloned());
     if let Some(comment) = comments.trailing
-        && lines.len() > first
         && let Some(last) = lines.last_mut()
     {
         last.push(' ');
@@ -235,28 +233,29 @@ fn item_head(item: &Item) -> Vec<String> {
     }
 }
 
-/// `fact PATH : TYPE`, with an enumeration that does not fit laid out one value per line.
+/// `fact PATH : TYPE`.
 fn fact_head(first: String, ty: &FactType) -> Vec<String> {
-    let (prefix, variants) = match ty {
-        FactType::Bool => return vec![format!("{first} : bool")],
-        FactType::Integer(unit) => {
-            return vec![format!("{first} : integer{}", unit_suffix(unit.as_ref()))];
-        }
-        FactType::Decimal(unit) => {
-            return vec![format!("{first} : decimal{}", unit_suffix(unit.as_ref()))];
-        }
-        FactType::Text => return vec![format!("{first} : text")],
-        FactType::Date => return vec![format!("{first} : date")],
-        FactType::Duration => return vec![format!("{first} : duration")],
-        FactType::Enum(variants) => ("enum", variants),
-        FactType::Set(variants) => ("set of enum", variants),
+    let name = match ty {
+        FactType::Bool => "bool".to_string(),
+        FactType::Integer(unit) => format!("integer{}", unit_suffix(unit.as_ref())),
+        FactType::Decimal(unit) => format!("decimal{}", unit_suffix(unit.as_ref())),
+        FactType::Text => "text".to_string(),
+        FactType::Date => "date".to_string(),
+        FactType::Duration => "duration".to_string(),
+        FactType::Enum(variants) => return enum_head(&first, "enum", variants),
+        FactType::Set(variants) => return enum_head(&first, "set of enum", variants),
     };
+    vec![format!("{first} : {name}")]
+}
+
+/// `fact PATH : enum {…}` (or `set of enum`), one value per line if it does not fit on one.
+fn enum_head(first: &str, keyword: &str, variants: &[Variant]) -> Vec<String> {
     let values: Vec<String> = variants.iter().map(variant).collect();
-    let flat = format!("{first} : {prefix} {{{}}}", values.join(", "));
+    let flat = format!("{first} : {keyword} {{{}}}", values.join(", "));
     if width(&flat) <= MAX_WIDTH {
         return vec![flat];
     }
-    let mut lines = vec![format!("{first} : {prefix} {{")];
+    let mut lines = vec![format!("{first} : {keyword} {{")];
     lines.extend(
         values
             .iter()
@@ -522,7 +521,7 @@ fn lay_out(indent: usize, pieces: &Pieces, lines: &mut Vec<String>) {
 
 // ---- Expressions ----
 
-/// Binding strengths, from loosest to tightest, as the parser's Pratt table has them.
+// Binding strengths, from loosest to tightest, as the parser's Pratt table has them.
 const OR: u8 = 1;
 const AND: u8 = 2;
 const NOT: u8 = 3;
@@ -1211,10 +1210,45 @@ mod tests {
         })
     }
 
+    /// A module with every kind of line the layout has, to put comments between.
+    const SAMPLE: &str = "/// Doc.\ninstrument x.y\n  title en \"X\"\n\nuse a\nuse b as c\n\n\
+                          /// Fact doc.\nfact f : enum {\n    p en \"P\",\n    q,\n}\n  question en \"Q?\"\n\n\
+                          define d\n  = a or b and c\n    or e in {\n      x,\n      y,\n    }\n\n\
+                          obligation o\n  /// Clause doc.\n  when d\n  from 2026-01-01 if d under v per \"p\"\n";
+
+    /// `SAMPLE` with, before or after each line, a comment or a blank line as `edits` say.
+    fn with_comments(edits: &[(u8, usize)]) -> String {
+        let mut text = String::new();
+        for (n, (line, (edit, indent))) in SAMPLE.lines().zip(edits).enumerate() {
+            match edit {
+                1 => text.push_str(&format!("{}// before {n}\n", pad(*indent))),
+                2 => text.push('\n'),
+                _ => {}
+            }
+            text.push_str(line);
+            if *edit == 3 && !line.trim_start().starts_with("///") {
+                text.push_str(&format!(" // after {n}"));
+            }
+            text.push('\n');
+        }
+        text
+    }
+
     proptest! {
         #[test]
         fn any_expression_reads_back_as_the_same_tree(expr in any_expr()) {
             fmt(&format!("vocabulary v\n\ndefine d\n  = {expr}\n  when {expr}\n"));
+        }
+
+        #[test]
+        fn comments_anywhere_are_kept_once_and_stay_put(
+            edits in proptest::collection::vec((0..4u8, 0..5usize), SAMPLE.lines().count())
+        ) {
+            let text = with_comments(&edits);
+            // A comment between an item and its doc comment is a syntax error.
+            prop_assume!(parse(FileId(0), &text).diags.is_empty());
+            fmt(&text);
+            fmt(&text.replace('\n', "\r\n"));
         }
     }
 }
