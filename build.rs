@@ -23,7 +23,9 @@ fn main() {
     let policies = root.join("policies");
     let mut files = Vec::new();
     collect(&policies, &mut files);
-    let mut code = String::from("/// Shipped policy files: (path under `policies/`, text).\npub static POLICIES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Shipped policy files: (path under `policies/`, text).\npub static POLICIES: &[(&str, &str)] = &[\n",
+    );
     for f in &files {
         let rel = f.strip_prefix(&policies).unwrap_or(f).to_string_lossy().replace('\\', "/");
         code.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.to_string_lossy()));

@@ -211,11 +211,7 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.labels.iter().cloned()))
-        }
+        if self.labels.is_empty() { None } else { Some(Box::new(self.labels.iter().cloned())) }
     }
 }
 
@@ -351,9 +347,7 @@ pub fn render_json(sources: &Sources, diags: &[Diagnostic]) -> String {
             related: d
                 .related
                 .iter()
-                .filter_map(|(s, m)| {
-                    Some(JsonRelated { position: position(sources, *s)?, message: m.clone() })
-                })
+                .filter_map(|(s, m)| Some(JsonRelated { position: position(sources, *s)?, message: m.clone() }))
                 .collect(),
         })
         .collect();
@@ -413,10 +407,7 @@ mod tests {
         let names = ["system.use_case", "system.profiles_natural_persons", "deployment.setting"];
         assert_eq!(did_you_mean("system.usecase", names), vec!["system.use_case"]);
         assert_eq!(did_you_mean("zzz", names), Vec::<&str>::new());
-        assert_eq!(
-            did_you_mean_help("system.use_cas", names).as_deref(),
-            Some("did you mean `system.use_case`?")
-        );
+        assert_eq!(did_you_mean_help("system.use_cas", names).as_deref(), Some("did you mean `system.use_case`?"));
     }
 
     #[test]

@@ -9,9 +9,8 @@
 //! separated a column-1 comment block from what follows it.
 
 use crate::syntax::ast::{
-    BinaryOp, Cited, Clause, ClauseKind, Comment, Crosswalk, CrosswalkTarget, Dated, Expr,
-    ExprKind, FactType, Given, Ident, Item, ItemHead, ItemKind, Localized, Module, Number,
-    PostfixOp, UnaryOp, Variant,
+    BinaryOp, Cited, Clause, ClauseKind, Comment, Crosswalk, CrosswalkTarget, Dated, Expr, ExprKind, FactType, Given,
+    Ident, Item, ItemHead, ItemKind, Localized, Module, Number, PostfixOp, UnaryOp, Variant,
 };
 
 /// Lines longer than this many columns are broken where the layout allows it.
@@ -110,10 +109,7 @@ fn push_block(lines: &mut Vec<String>, block: &Block, comments: Attached<'_>) {
     push_comments(lines, &comments.before, block.indent, block.spaced_comments);
     let doc_bytes: usize = block.docs.iter().map(|d| d.len() + 1).sum();
     if block.spaced_comments
-        && comments
-            .before
-            .last()
-            .is_some_and(|last| separated(last, block.start.saturating_sub(doc_bytes)))
+        && comments.before.last().is_some_and(|last| separated(last, block.start.saturating_sub(doc_bytes)))
     {
         lines.push(String::new());
     }
@@ -132,8 +128,7 @@ fn push_block(lines: &mut Vec<String>, block: &Block, comments: Attached<'_>) {
 fn push_comments(lines: &mut Vec<String>, comments: &[&Comment], indent: usize, spaced: bool) {
     let mut previous: Option<&Comment> = None;
     for comment in comments {
-        if spaced && !comment.trailing && previous.is_some_and(|p| separated(p, comment.span.start))
-        {
+        if spaced && !comment.trailing && previous.is_some_and(|p| separated(p, comment.span.start)) {
             lines.push(String::new());
         }
         lines.push(format!("{}{}", pad(indent), comment.text.trim_end()));
@@ -163,11 +158,7 @@ fn blocks(module: &Module) -> Vec<Block> {
     }];
     push_clauses(&mut out, &header.clauses);
     for (index, import) in module.uses.iter().enumerate() {
-        let alias = import
-            .alias
-            .as_ref()
-            .map(|a| format!(" as {}", a.name))
-            .unwrap_or_default();
+        let alias = import.alias.as_ref().map(|a| format!(" as {}", a.name)).unwrap_or_default();
         out.push(Block {
             start: import.module.span.start,
             indent: 0,
@@ -206,13 +197,7 @@ fn push_clauses(out: &mut Vec<Block>, clauses: &[Clause]) {
 /// `/// text` lines at `indent`.
 fn doc_lines(docs: &[String], indent: usize) -> Vec<String> {
     docs.iter()
-        .map(|d| {
-            if d.is_empty() {
-                format!("{}///", pad(indent))
-            } else {
-                format!("{}/// {d}", pad(indent))
-            }
-        })
+        .map(|d| if d.is_empty() { format!("{}///", pad(indent)) } else { format!("{}/// {d}", pad(indent)) })
         .collect()
 }
 
@@ -225,10 +210,7 @@ fn item_head(item: &Item) -> Vec<String> {
     match &item.head {
         ItemHead::None => vec![first],
         ItemHead::Fact(ty) => fact_head(first, ty),
-        ItemHead::Targets(targets) => vec![format!(
-            "{first} to {}",
-            names(targets.iter().map(|t| &t.name))
-        )],
+        ItemHead::Targets(targets) => vec![format!("{first} to {}", names(targets.iter().map(|t| &t.name)))],
         ItemHead::Crosswalk(xw) => vec![format!("{first} to {}", crosswalk(xw))],
     }
 }
@@ -256,11 +238,7 @@ fn enum_head(first: &str, keyword: &str, variants: &[Variant]) -> Vec<String> {
         return vec![flat];
     }
     let mut lines = vec![format!("{first} : {keyword} {{")];
-    lines.extend(
-        values
-            .iter()
-            .map(|v| format!("{}{v},", pad(VARIANT_INDENT))),
-    );
+    lines.extend(values.iter().map(|v| format!("{}{v},", pad(VARIANT_INDENT))));
     lines.push("}".to_string());
     lines
 }
@@ -284,11 +262,7 @@ fn crosswalk(xw: &Crosswalk) -> String {
     let target = match &xw.target {
         CrosswalkTarget::Rule(rule) => rule.name.clone(),
         CrosswalkTarget::Standard { name, part } => {
-            format!(
-                "standard {}{}",
-                quote(&name.value),
-                optional(" clause ", part.as_ref().map(|p| quote(&p.value)))
-            )
+            format!("standard {}{}", quote(&name.value), optional(" clause ", part.as_ref().map(|p| quote(&p.value))))
         }
     };
     let source = optional(" source ", xw.source.as_ref().map(|s| quote(&s.value)));
@@ -318,20 +292,12 @@ struct Parts<'a> {
 impl<'a> Parts<'a> {
     /// A clause without an expression.
     fn text(head: String) -> Self {
-        Parts {
-            head,
-            expr: None,
-            tail: String::new(),
-        }
+        Parts { head, expr: None, tail: String::new() }
     }
 
     /// `KEYWORD EXPR`.
     fn expr(kind: &ClauseKind, expr: &'a Expr) -> Self {
-        Parts {
-            head: format!("{} ", kind.keyword()),
-            expr: Some(expr),
-            tail: String::new(),
-        }
+        Parts { head: format!("{} ", kind.keyword()), expr: Some(expr), tail: String::new() }
     }
 }
 
@@ -339,21 +305,11 @@ impl<'a> Parts<'a> {
 fn parts(kind: &ClauseKind) -> Parts<'_> {
     let keyword = kind.keyword();
     match kind {
-        ClauseKind::Cite(texts) => Parts::text(format!(
-            "{keyword} {}",
-            texts
-                .iter()
-                .map(|t| quote(&t.value))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        ClauseKind::Binds(roles) => Parts::text(format!(
-            "{keyword} {}",
-            names(roles.iter().map(|r| &r.name))
-        )),
-        ClauseKind::Title(l) | ClauseKind::Body(l) | ClauseKind::Penalty(l) => {
-            Parts::text(localized(keyword, l, true))
+        ClauseKind::Cite(texts) => {
+            Parts::text(format!("{keyword} {}", texts.iter().map(|t| quote(&t.value)).collect::<Vec<_>>().join(", ")))
         }
+        ClauseKind::Binds(roles) => Parts::text(format!("{keyword} {}", names(roles.iter().map(|r| &r.name)))),
+        ClauseKind::Title(l) | ClauseKind::Body(l) | ClauseKind::Penalty(l) => Parts::text(localized(keyword, l, true)),
         ClauseKind::Question(l) | ClauseKind::Help(l) | ClauseKind::Note(l) => {
             Parts::text(localized(keyword, l, false))
         }
@@ -365,63 +321,40 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
         | ClauseKind::ValidFor(e) => Parts::expr(kind, e),
         ClauseKind::From(d) | ClauseKind::Until(d) => dated(keyword, d),
         ClauseKind::Deemed(c) | ClauseKind::Presumed(c) => cited(kind, c),
-        ClauseKind::Standard {
-            name,
-            part,
-            relation,
-        } => Parts::text(format!(
+        ClauseKind::Standard { name, part, relation } => Parts::text(format!(
             "{keyword} {}{}{}",
             quote(&name.value),
             optional(" clause ", part.as_ref().map(|p| quote(&p.value))),
             optional(" relation ", relation.as_ref().map(|r| r.name.clone())),
         )),
         ClauseKind::Crosswalk(xw) => Parts::text(format!("{keyword} {}", crosswalk(xw))),
-        ClauseKind::Severity(name) | ClauseKind::Jurisdiction(name) => {
-            Parts::text(format!("{keyword} {}", name.name))
-        }
+        ClauseKind::Severity(name) | ClauseKind::Jurisdiction(name) => Parts::text(format!("{keyword} {}", name.name)),
         ClauseKind::Priority(n) => Parts::text(format!("{keyword} {n}")),
-        ClauseKind::Version {
-            name,
-            label,
-            in_force,
-        } => Parts::text(format!(
-            "{keyword} {} {} in_force {}",
-            name.name,
-            quote(&label.value),
-            date(in_force.date)
-        )),
+        ClauseKind::Version { name, label, in_force } => {
+            Parts::text(format!("{keyword} {} {} in_force {}", name.name, quote(&label.value), date(in_force.date)))
+        }
         ClauseKind::Source(text) => Parts::text(format!("{keyword} {}", quote(&text.value))),
         ClauseKind::AsOf(d) => Parts::text(format!("{keyword} {}", date(d.date))),
-        ClauseKind::Given(Given::Fact { path, value }) => Parts {
-            head: format!("{keyword} {} = ", path.name),
-            expr: Some(value),
-            tail: String::new(),
-        },
-        ClauseKind::Given(Given::Evidence {
-            name,
-            dated,
-            expires,
-            reference,
-        }) => Parts::text(format!(
+        ClauseKind::Given(Given::Fact { path, value }) => {
+            Parts { head: format!("{keyword} {} = ", path.name), expr: Some(value), tail: String::new() }
+        }
+        ClauseKind::Given(Given::Evidence { name, dated, expires, reference }) => Parts::text(format!(
             "{keyword} evidence {}{}{}{}",
             name.name,
             optional(" dated ", dated.map(|d| date(d.date))),
             optional(" expires ", expires.map(|d| date(d.date))),
             optional(" ref ", reference.as_ref().map(|r| quote(&r.value))),
         )),
-        ClauseKind::Expect {
-            target, outcome, ..
-        } => Parts::text(format!("{keyword} {} {}", target.name, outcome.words())),
+        ClauseKind::Expect { target, outcome, .. } => {
+            Parts::text(format!("{keyword} {} {}", target.name, outcome.words()))
+        }
     }
 }
 
 /// `KEYWORD LANG "…"`, with `under VERSION` where the grammar allows it.
 fn localized(keyword: &str, l: &Localized, allows_under: bool) -> String {
-    let under = if allows_under {
-        optional(" under ", l.under.as_ref().map(|u| u.name.clone()))
-    } else {
-        String::new()
-    };
+    let under =
+        if allows_under { optional(" under ", l.under.as_ref().map(|u| u.name.clone())) } else { String::new() };
     format!("{keyword} {} {}{under}", l.lang.name, quote(&l.text.value))
 }
 
@@ -434,21 +367,14 @@ fn dated<'a>(keyword: &str, d: &'a Dated) -> Parts<'a> {
     );
     let head = format!("{keyword} {}", date(d.date.date));
     match &d.condition {
-        Some(condition) => Parts {
-            head: format!("{head} if "),
-            expr: Some(condition),
-            tail,
-        },
+        Some(condition) => Parts { head: format!("{head} if "), expr: Some(condition), tail },
         None => Parts::text(format!("{head}{tail}")),
     }
 }
 
 /// `deemed met when EXPR [per "…"]` (or `presumed`).
 fn cited<'a>(kind: &ClauseKind, c: &'a Cited) -> Parts<'a> {
-    Parts {
-        tail: optional(" per ", c.per.as_ref().map(|p| quote(&p.value))),
-        ..Parts::expr(kind, &c.expr)
-    }
+    Parts { tail: optional(" per ", c.per.as_ref().map(|p| quote(&p.value))), ..Parts::expr(kind, &c.expr) }
 }
 
 /// A clause's lines at `indent`: on one line if it fits; otherwise a top-level `or`/`and` chain
@@ -505,11 +431,7 @@ fn lay_out(indent: usize, pieces: &Pieces, lines: &mut Vec<String>) {
             Piece::Set(elements) if !elements.is_empty() && width(&line) + rest > MAX_WIDTH => {
                 line.push('{');
                 lines.push(line);
-                lines.extend(
-                    elements
-                        .iter()
-                        .map(|e| format!("{}{e},", pad(indent + STEP))),
-                );
+                lines.extend(elements.iter().map(|e| format!("{}{e},", pad(indent + STEP))));
                 line = format!("{}}}", pad(indent));
             }
             _ => line.push_str(&piece.flat()),
@@ -607,9 +529,7 @@ fn write_expr(e: &Expr, out: &mut Pieces) {
         ExprKind::Date(d) => out.text(&date(*d)),
         ExprKind::Text(t) => out.text(&quote(t)),
         ExprKind::Name(name) => out.text(&name.name),
-        ExprKind::Set(elements) => out
-            .0
-            .push(Piece::Set(elements.iter().map(flat_expr).collect())),
+        ExprKind::Set(elements) => out.0.push(Piece::Set(elements.iter().map(flat_expr).collect())),
         ExprKind::Evidence { name, max_age } => {
             out.text(&format!("evidence {}", name.name));
             if let Some(age) = max_age {
@@ -658,11 +578,7 @@ fn write_chain(operands: &[Expr], word: &str, own: u8, out: &mut Pieces) {
 /// `or` for readability), except a chain of the same kind first, as the parser nests them.
 fn write_chain_operand(e: &Expr, own: u8, first: bool, out: &mut Pieces) {
     let nested_chain = matches!(e.kind, ExprKind::Or(_) | ExprKind::And(_));
-    let parens = if nested_chain {
-        !(first && prec(e) == own)
-    } else {
-        prec(e) < own
-    };
+    let parens = if nested_chain { !(first && prec(e) == own) } else { prec(e) < own };
     write_maybe_parenthesised(e, parens, out);
 }
 
@@ -736,11 +652,7 @@ mod tests {
 
     fn parse_ok(text: &str) -> Module {
         let parsed = parse(FileId(0), text);
-        assert!(
-            parsed.diags.is_empty(),
-            "syntax errors in\n{text}\n{:?}",
-            parsed.diags
-        );
+        assert!(parsed.diags.is_empty(), "syntax errors in\n{text}\n{:?}", parsed.diags);
         parsed.module.expect("a module")
     }
 
@@ -761,11 +673,7 @@ mod tests {
     }
 
     fn comment_texts(module: &Module) -> Vec<String> {
-        let mut texts: Vec<String> = module
-            .comments
-            .iter()
-            .map(|c| c.text.trim_end().to_string())
-            .collect();
+        let mut texts: Vec<String> = module.comments.iter().map(|c| c.text.trim_end().to_string()).collect();
         texts.sort();
         texts
     }
@@ -777,11 +685,7 @@ mod tests {
         let out = format_module(&original);
         let again = parse_ok(&out);
         assert_eq!(shape(&original), shape(&again), "the tree changed:\n{out}");
-        assert_eq!(
-            comment_texts(&original),
-            comment_texts(&again),
-            "comments changed:\n{out}"
-        );
+        assert_eq!(comment_texts(&original), comment_texts(&again), "comments changed:\n{out}");
         assert_eq!(format_module(&again), out, "not idempotent");
         out
     }
@@ -789,18 +693,13 @@ mod tests {
     /// Formats one item (after a vocabulary header) and returns its lines.
     fn fmt_item(item: &str) -> String {
         let out = fmt(&format!("vocabulary v\n\n{item}"));
-        out.strip_prefix("vocabulary v\n\n")
-            .expect("the header")
-            .to_string()
+        out.strip_prefix("vocabulary v\n\n").expect("the header").to_string()
     }
 
     /// Formats `define d` with `= EXPR` and returns the expression as printed.
     fn fmt_expr(expr: &str) -> String {
         let out = fmt_item(&format!("define d\n  = {expr}\n"));
-        out.strip_prefix("define d\n  = ")
-            .and_then(|e| e.strip_suffix('\n'))
-            .expect("one clause")
-            .to_string()
+        out.strip_prefix("define d\n  = ").and_then(|e| e.strip_suffix('\n')).expect("one clause").to_string()
     }
 
     // ---- Layout ----
@@ -817,10 +716,7 @@ mod tests {
     #[test]
     fn a_module_without_uses_has_one_blank_line_before_its_items() {
         assert_eq!(fmt("vocabulary v\nrole a\n"), "vocabulary v\n\nrole a\n");
-        assert_eq!(
-            fmt("vocabulary v\n  title en \"V\"\n"),
-            "vocabulary v\n  title en \"V\"\n"
-        );
+        assert_eq!(fmt("vocabulary v\n  title en \"V\"\n"), "vocabulary v\n  title en \"V\"\n");
     }
 
     #[test]
@@ -849,10 +745,7 @@ mod tests {
                         safety en \"Safety reasons\",\n    other,\n}\n  question en \"Why?\"\n";
         assert_eq!(fmt_item(text), expected);
         // One that fits goes back on one line.
-        assert_eq!(
-            fmt_item("fact s : set of enum {\n    a,\n    b,\n}\n"),
-            "fact s : set of enum {a, b}\n"
-        );
+        assert_eq!(fmt_item("fact s : set of enum {\n    a,\n    b,\n}\n"), "fact s : set of enum {a, b}\n");
     }
 
     #[test]
@@ -900,10 +793,7 @@ mod tests {
     #[test]
     fn the_output_ends_with_exactly_one_newline() {
         assert_eq!(fmt("vocabulary v"), "vocabulary v\n");
-        assert_eq!(
-            fmt("vocabulary v\n\n\n\nrole r\n\n\n"),
-            "vocabulary v\n\nrole r\n"
-        );
+        assert_eq!(fmt("vocabulary v\n\n\n\nrole r\n\n\n"), "vocabulary v\n\nrole r\n");
     }
 
     // ---- Long lines ----
@@ -937,10 +827,7 @@ mod tests {
     #[test]
     fn a_long_set_goes_one_element_per_line() {
         let elements: Vec<String> = (0..12).map(|i| format!("use_case_number_{i}")).collect();
-        let text = format!(
-            "define d\n  = system.use_cases includes any of {{{}}}\n",
-            elements.join(", ")
-        );
+        let text = format!("define d\n  = system.use_cases includes any of {{{}}}\n", elements.join(", "));
         let mut expected = "define d\n  = system.use_cases includes any of {\n".to_string();
         for e in &elements {
             expected.push_str(&format!("    {e},\n"));
@@ -968,10 +855,7 @@ mod tests {
     #[test]
     fn text_after_an_opened_set_follows_its_closing_brace() {
         let elements: Vec<String> = (0..8).map(|i| format!("annex_iii_point_{i}")).collect();
-        let text = format!(
-            "obligation o\n  from 2027-12-02 if x in {{{}}} per \"Art. 113\"\n",
-            elements.join(", ")
-        );
+        let text = format!("obligation o\n  from 2027-12-02 if x in {{{}}} per \"Art. 113\"\n", elements.join(", "));
         let mut expected = "obligation o\n  from 2027-12-02 if x in {\n".to_string();
         for e in &elements {
             expected.push_str(&format!("    {e},\n"));
@@ -1013,14 +897,8 @@ mod tests {
             "x is known and r applies and not s is met"
         );
         assert_eq!(fmt_expr("(a or b) is known"), "(a or b) is known");
-        assert_eq!(
-            fmt_expr("a not in {x, y} and s includes all of {x}"),
-            "a not in {x, y} and s includes all of {x}"
-        );
-        assert_eq!(
-            fmt_expr("s includes any of {x} or s includes x"),
-            "s includes any of {x} or s includes x"
-        );
+        assert_eq!(fmt_expr("a not in {x, y} and s includes all of {x}"), "a not in {x, y} and s includes all of {x}");
+        assert_eq!(fmt_expr("s includes any of {x} or s includes x"), "s includes any of {x} or s includes x");
     }
 
     #[test]
@@ -1047,24 +925,15 @@ mod tests {
     #[test]
     fn literals() {
         assert_eq!(fmt_expr("as_of >= 2026-08-02"), "as_of >= 2026-08-02");
-        assert_eq!(
-            fmt_expr("x = unknown or y = true or z = false"),
-            "x = unknown or y = true or z = false"
-        );
-        assert_eq!(
-            fmt_expr("evidence e no older than 1 year"),
-            "evidence e no older than 1 year"
-        );
+        assert_eq!(fmt_expr("x = unknown or y = true or z = false"), "x = unknown or y = true or z = false");
+        assert_eq!(fmt_expr("evidence e no older than 1 year"), "evidence e no older than 1 year");
         assert_eq!(fmt_expr("x in { }"), "x in {}");
     }
 
     #[test]
     fn texts_are_escaped() {
         let text = "note en \"a \\\\ b \\\" c \\n d \\t e\"";
-        assert_eq!(
-            fmt_item(&format!("define d\n  {text}\n")),
-            format!("define d\n  {text}\n")
-        );
+        assert_eq!(fmt_item(&format!("define d\n  {text}\n")), format!("define d\n  {text}\n"));
         assert_eq!(quote("a\\b\"c\nd\te"), "\"a\\\\b\\\"c\\nd\\te\"");
         assert_eq!(fmt_expr("x = \"\\\"\""), "x = \"\\\"\"");
     }
@@ -1120,10 +989,8 @@ mod tests {
 
     #[test]
     fn comments_after_the_last_element_go_at_the_end() {
-        let text =
-            "vocabulary v\n\nrole r\n  cite \"1\" // trailing\n  // last\n\n\n// very last\n";
-        let expected =
-            "vocabulary v\n\nrole r\n  cite \"1\" // trailing\n\n// last\n\n// very last\n";
+        let text = "vocabulary v\n\nrole r\n  cite \"1\" // trailing\n  // last\n\n\n// very last\n";
+        let expected = "vocabulary v\n\nrole r\n  cite \"1\" // trailing\n\n// last\n\n// very last\n";
         assert_eq!(fmt(text), expected);
         assert_eq!(fmt("vocabulary v\n// only\n"), "vocabulary v\n\n// only\n");
     }
@@ -1135,6 +1002,8 @@ mod tests {
         let expected = "vocabulary v\n\nrole a\n\n// ---- Section ----\n\n// Note.\n\n/// Doc.\nrole b\n\n\
                         // directly above\nrole c\n";
         assert_eq!(fmt(text), expected);
+        let licence = "// Licence.\n\n/// Doc.\nvocabulary v\n";
+        assert_eq!(fmt(licence), licence);
     }
 
     #[test]
@@ -1146,10 +1015,7 @@ mod tests {
 
     #[test]
     fn trailing_whitespace_after_a_comment_is_dropped() {
-        assert_eq!(
-            fmt("vocabulary v   // x   \n//y  \n"),
-            "vocabulary v // x\n\n//y\n"
-        );
+        assert_eq!(fmt("vocabulary v   // x   \n//y  \n"), "vocabulary v // x\n\n//y\n");
     }
 
     // ---- Round trip of any expression ----
@@ -1191,20 +1057,12 @@ mod tests {
         ];
         leaf.prop_recursive(5, 40, 3, move |inner| {
             prop_oneof![
-                (
-                    inner.clone(),
-                    proptest::sample::select(binary.to_vec()),
-                    inner.clone()
-                )
+                (inner.clone(), proptest::sample::select(binary.to_vec()), inner.clone())
                     .prop_map(|(l, op, r)| format!("({l} {op} {r})")),
-                (inner.clone(), inner.clone(), inner.clone())
-                    .prop_map(|(a, b, c)| format!("({a} and {b} and {c})")),
+                (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| format!("({a} and {b} and {c})")),
                 inner.clone().prop_map(|e| format!("(not {e})")),
                 inner.clone().prop_map(|e| format!("(-{e})")),
-                (
-                    inner,
-                    proptest::sample::select(vec!["is met", "applies", "is known"])
-                )
+                (inner, proptest::sample::select(vec!["is met", "applies", "is known"]))
                     .prop_map(|(e, op)| format!("({e} {op})")),
             ]
         })

@@ -4,8 +4,8 @@
 use jiff::civil::Date;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::syntax::ast::{BinaryOp, ItemKind, ModuleKind, Outcome};
 use crate::source::Span;
+use crate::syntax::ast::{BinaryOp, ItemKind, ModuleKind, Outcome};
 
 /// Index of a module in [`Policy::modules`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -11,8 +11,11 @@ use norma::diagnostics::{render_human, render_json};
 use norma::source::Sources;
 
 fn norma_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "norma")).collect();
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "norma"))
+        .collect();
     files.sort();
     files
 }

@@ -1,9 +1,4 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! The shipped policies are in canonical form, and formatting any of them keeps its syntax tree
 //! and every comment.
 
@@ -35,23 +30,13 @@ fn policy_files() -> Vec<PathBuf> {
 /// Each policy file with its text.
 fn policies() -> Vec<(String, String)> {
     let files = policy_files();
-    assert!(
-        files.len() >= 3,
-        "expected the shipped policies under policies/, found {files:?}"
-    );
-    files
-        .iter()
-        .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
-        .collect()
+    assert!(files.len() >= 3, "expected the shipped policies under policies/, found {files:?}");
+    files.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap())).collect()
 }
 
 fn parse_ok(name: &str, text: &str) -> Module {
     let parsed = parse(FileId(0), text);
-    assert!(
-        parsed.diags.is_empty(),
-        "{name} has syntax errors: {:?}",
-        parsed.diags
-    );
+    assert!(parsed.diags.is_empty(), "{name} has syntax errors: {:?}", parsed.diags);
     parsed.module.expect("a module")
 }
 
@@ -73,11 +58,7 @@ fn shape(module: &Module) -> String {
 
 /// The comment texts, sorted, so that each must appear as often in both.
 fn comment_texts(module: &Module) -> Vec<String> {
-    let mut texts: Vec<String> = module
-        .comments
-        .iter()
-        .map(|c| c.text.trim_end().to_string())
-        .collect();
+    let mut texts: Vec<String> = module.comments.iter().map(|c| c.text.trim_end().to_string()).collect();
     texts.sort();
     texts
 }
@@ -87,11 +68,7 @@ fn first_difference(expected: &str, actual: &str) -> String {
     let pairs = expected.lines().zip(actual.lines()).enumerate();
     match pairs.into_iter().find(|(_, (e, a))| e != a) {
         Some((n, (e, a))) => format!("line {}:\n  file:      {e}\n  formatted: {a}", n + 1),
-        None => format!(
-            "line counts differ: {} vs {}",
-            expected.lines().count(),
-            actual.lines().count()
-        ),
+        None => format!("line counts differ: {} vs {}", expected.lines().count(), actual.lines().count()),
     }
 }
 
@@ -100,12 +77,7 @@ fn formatting_a_policy_is_idempotent() {
     for (name, text) in policies() {
         let once = format_module(&parse_ok(&name, &text));
         let twice = format_module(&parse_ok(&name, &once));
-        assert_eq!(
-            once,
-            twice,
-            "{name}: formatting twice differs at {}",
-            first_difference(&once, &twice)
-        );
+        assert_eq!(once, twice, "{name}: formatting twice differs at {}", first_difference(&once, &twice));
     }
 }
 
@@ -114,11 +86,7 @@ fn formatting_a_policy_keeps_every_comment() {
     for (name, text) in policies() {
         let original = parse_ok(&name, &text);
         let formatted = parse_ok(&name, &format_module(&original));
-        assert_eq!(
-            comment_texts(&original),
-            comment_texts(&formatted),
-            "{name}: comments changed"
-        );
+        assert_eq!(comment_texts(&original), comment_texts(&formatted), "{name}: comments changed");
     }
 }
 
@@ -127,11 +95,7 @@ fn formatting_a_policy_keeps_its_syntax_tree() {
     for (name, text) in policies() {
         let original = parse_ok(&name, &text);
         let formatted = parse_ok(&name, &format_module(&original));
-        assert_eq!(
-            shape(&original),
-            shape(&formatted),
-            "{name}: the syntax tree changed"
-        );
+        assert_eq!(shape(&original), shape(&formatted), "{name}: the syntax tree changed");
     }
 }
 

@@ -30,8 +30,22 @@ impl Owner {
 }
 
 const NORM: &[&str] = &[
-    "cite", "binds", "title", "text", "note", "when", "unless", "from", "until", "met when", "deemed met when",
-    "presumed met when", "standard", "crosswalk", "penalty", "severity",
+    "cite",
+    "binds",
+    "title",
+    "text",
+    "note",
+    "when",
+    "unless",
+    "from",
+    "until",
+    "met when",
+    "deemed met when",
+    "presumed met when",
+    "standard",
+    "crosswalk",
+    "penalty",
+    "severity",
 ];
 const EXCEPTION: &[&str] = &["cite", "title", "text", "note", "when", "unless", "gives", "priority", "from", "until"];
 
@@ -69,8 +83,19 @@ fn required(owner: Owner) -> &'static [&'static str] {
 }
 
 const SINGLE: &[&str] = &[
-    "cite", "binds", "when", "unless", "=", "gives", "met when", "severity", "priority", "valid for", "jurisdiction",
-    "source", "as_of",
+    "cite",
+    "binds",
+    "when",
+    "unless",
+    "=",
+    "gives",
+    "met when",
+    "severity",
+    "priority",
+    "valid for",
+    "jurisdiction",
+    "source",
+    "as_of",
 ];
 
 const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
@@ -161,7 +186,13 @@ pub(super) fn check_clauses(
 }
 
 /// English is required and Korean expected for titles (and for facts, questions).
-fn check_languages(owner: Owner, clauses: &[Clause], span: Span, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
+fn check_languages(
+    owner: Owner,
+    clauses: &[Clause],
+    span: Span,
+    context: Option<&Context>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let needs = match owner {
         Owner::Item(ItemKind::Fact) => "question",
         Owner::Item(ItemKind::Test | ItemKind::Crosswalk) => return,
@@ -183,7 +214,9 @@ fn check_languages(owner: Owner, clauses: &[Clause], span: Span, context: Option
             diags.push(
                 Diagnostic::warning(Code::ClauseMissing, span, format!("this {} has no {name} {needs}", owner.word()))
                     .label(format!("no `{needs} {lang}`"))
-                    .help(format!("reports and questionnaires are given in English and Korean; add `{needs} {lang} \"…\"`"))
+                    .help(format!(
+                        "reports and questionnaires are given in English and Korean; add `{needs} {lang} \"…\"`"
+                    ))
                     .in_context(context),
             );
         }

@@ -39,10 +39,14 @@ impl Checker<'_> {
             if let Some(first) = self.module_ids.get(&id).and_then(|&mid| self.policy.module(mid)) {
                 let first_span = first.span;
                 self.push(
-                    Diagnostic::error(Code::DuplicateModule, m.header.id.span, format!("the module `{id}` is declared twice"))
-                        .label("second declaration")
-                        .related(first_span, "first declared here")
-                        .help("each file declares its own module; rename one of them"),
+                    Diagnostic::error(
+                        Code::DuplicateModule,
+                        m.header.id.span,
+                        format!("the module `{id}` is declared twice"),
+                    )
+                    .label("second declaration")
+                    .related(first_span, "first declared here")
+                    .help("each file declares its own module; rename one of them"),
                 );
                 continue;
             }
@@ -56,9 +60,13 @@ impl Checker<'_> {
                     if let Some((_, _, d)) = versions.iter().find(|(n, _, _)| *n == name.name) {
                         let d = *d;
                         self.push(
-                            Diagnostic::error(Code::Duplicate, name.span, format!("the version `{}` is declared twice", name.name))
-                                .label("second declaration")
-                                .help(format!("the first declaration says it is in force from {d}")),
+                            Diagnostic::error(
+                                Code::Duplicate,
+                                name.span,
+                                format!("the version `{}` is declared twice", name.name),
+                            )
+                            .label("second declaration")
+                            .help(format!("the first declaration says it is in force from {d}")),
                         );
                         continue;
                     }
@@ -69,7 +77,10 @@ impl Checker<'_> {
                             Diagnostic::error(
                                 Code::DateRange,
                                 in_force.span,
-                                format!("version `{}` enters into force on {}, not after version `{prev}` ({d})", name.name, in_force.date),
+                                format!(
+                                    "version `{}` enters into force on {}, not after version `{prev}` ({d})",
+                                    name.name, in_force.date
+                                ),
                             )
                             .label("not after the previous version")
                             .help("list versions in the order they entered into force, each on a later day"),
@@ -160,10 +171,14 @@ impl Checker<'_> {
                     if let Some(first) = test_names.get(&item.name.name) {
                         let first = *first;
                         self.push(
-                            Diagnostic::error(Code::Duplicate, item.name.span, format!("two tests are called \"{}\"", item.name.name))
-                                .label("second test")
-                                .related(first, "first test")
-                                .help("give each test its own title"),
+                            Diagnostic::error(
+                                Code::Duplicate,
+                                item.name.span,
+                                format!("two tests are called \"{}\"", item.name.name),
+                            )
+                            .label("second test")
+                            .related(first, "first test")
+                            .help("give each test its own title"),
                         );
                     } else {
                         test_names.insert(item.name.name.clone(), item.name.span);
@@ -259,9 +274,13 @@ impl Checker<'_> {
         for v in vs {
             if variants.iter().any(|(n, _)| *n == v.name.name) {
                 self.push(
-                    Diagnostic::error(Code::Duplicate, v.name.span, format!("the value `{}` is listed twice", v.name.name))
-                        .label("listed again")
-                        .help("remove the second one"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        v.name.span,
+                        format!("the value `{}` is listed twice", v.name.name),
+                    )
+                    .label("listed again")
+                    .help("remove the second one"),
                 );
                 continue;
             }
@@ -300,7 +319,9 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         targets: Vec::new(),
         exceptions: Vec::new(),
         priority: c.iter().find_map(|x| if let ClauseKind::Priority(p) = x.kind { Some(p) } else { None }).unwrap_or(0),
-        severity: c.iter().find_map(|x| if let ClauseKind::Severity(s) = &x.kind { Some(s.name.clone()) } else { None }),
+        severity: c
+            .iter()
+            .find_map(|x| if let ClauseKind::Severity(s) = &x.kind { Some(s.name.clone()) } else { None }),
         standards: c
             .iter()
             .filter_map(|x| match &x.kind {

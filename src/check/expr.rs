@@ -28,16 +28,18 @@ impl Checker<'_> {
             }
             // Otherwise a name declared by exactly one imported module.
             let uses = self.policy.module(m).map(|md| md.uses.clone()).unwrap_or_default();
-            let found: Vec<ItemId> = uses.iter().filter_map(|u| self.item_ids.get(&(*u, name.to_string())).copied()).collect();
+            let found: Vec<ItemId> =
+                uses.iter().filter_map(|u| self.item_ids.get(&(*u, name.to_string())).copied()).collect();
             return match found.as_slice() {
                 [one] => Resolved::Item(*one),
                 _ => Resolved::Unknown,
             };
         }
         if let Some(&fid) = self.fact_ids.get(name) {
-            let visible = self.policy.fact(fid).is_some_and(|f| {
-                f.module == m || self.policy.module(m).is_some_and(|md| md.uses.contains(&f.module))
-            });
+            let visible = self
+                .policy
+                .fact(fid)
+                .is_some_and(|f| f.module == m || self.policy.module(m).is_some_and(|md| md.uses.contains(&f.module)));
             return if visible { Resolved::Fact(fid) } else { Resolved::Hidden(fid) };
         }
         if let Some((prefix, last)) = name.rsplit_once('.')
@@ -95,7 +97,9 @@ impl Checker<'_> {
     }
 
     pub(super) fn unknown_name(&mut self, m: ModuleId, ident: &ast::Ident, what: &str, kinds: Option<&[ItemKind]>) {
-        let mut d = self.err(Code::UnknownName, ident.span, format!("there is no {what} called `{}`", ident.name)).label("unknown name");
+        let mut d = self
+            .err(Code::UnknownName, ident.span, format!("there is no {what} called `{}`", ident.name))
+            .label("unknown name");
         let candidates = self.candidates(m, kinds);
         let help = did_you_mean_help(&ident.name, candidates.iter().map(String::as_str));
         d = match help {
@@ -109,14 +113,14 @@ impl Checker<'_> {
     }
 
     fn hidden_fact(&mut self, fid: FactId, ident: &ast::Ident) {
-        let module = self
-            .policy
-            .fact(fid)
-            .and_then(|f| self.policy.module(f.module))
-            .map(|m| m.id.clone())
-            .unwrap_or_default();
+        let module =
+            self.policy.fact(fid).and_then(|f| self.policy.module(f.module)).map(|m| m.id.clone()).unwrap_or_default();
         let d = self
-            .err(Code::UnknownName, ident.span, format!("the fact `{}` is declared in `{module}`, which this module does not use", ident.name))
+            .err(
+                Code::UnknownName,
+                ident.span,
+                format!("the fact `{}` is declared in `{module}`, which this module does not use", ident.name),
+            )
             .label("not imported")
             .help(format!("add `use {module}` after the module's header"));
         self.push(d);
@@ -165,7 +169,12 @@ impl Checker<'_> {
                 .err(
                     Code::TypeMismatch,
                     e.span,
-                    format!("{role} must be {}, but `{}` is {}", self.describe(want), self.text_of(e.span), self.describe(&e.ty)),
+                    format!(
+                        "{role} must be {}, but `{}` is {}",
+                        self.describe(want),
+                        self.text_of(e.span),
+                        self.describe(&e.ty)
+                    ),
                 )
                 .label(format!("this is {}", self.describe(&e.ty)));
             let d = match (&e.ty, want) {
@@ -264,7 +273,11 @@ impl Checker<'_> {
                     ItemKind::Define => Type::Any,
                     ItemKind::Obligation | ItemKind::Prohibition => {
                         let d = self
-                            .err(Code::WrongKind, span, format!("`{}` is {} {}, not a condition", ident.name, article(kind), kind.noun()))
+                            .err(
+                                Code::WrongKind,
+                                span,
+                                format!("`{}` is {} {}, not a condition", ident.name, article(kind), kind.noun()),
+                            )
                             .label("a norm")
                             .help(format!("write `{0} applies` or `{0} is met`", ident.name));
                         self.push(d);
@@ -274,7 +287,10 @@ impl Checker<'_> {
                         let d = self
                             .err(Code::WrongKind, span, format!("`{}` is a kind of evidence", ident.name))
                             .label("evidence")
-                            .help(format!("write `evidence {0}` (or `evidence {0} no older than 12 months`)", ident.name));
+                            .help(format!(
+                                "write `evidence {0}` (or `evidence {0} no older than 12 months`)",
+                                ident.name
+                            ));
                         self.push(d);
                         Type::Any
                     }
@@ -387,7 +403,11 @@ impl Checker<'_> {
                 } else {
                     let kind = kind.unwrap_or(ItemKind::Define);
                     let d = self
-                        .err(Code::WrongKind, ident.span, format!("`{}` is {} {}, not a norm", ident.name, article(kind), kind.noun()))
+                        .err(
+                            Code::WrongKind,
+                            ident.span,
+                            format!("`{}` is {} {}, not a norm", ident.name, article(kind), kind.noun()),
+                        )
                         .label(format!("`{words}` needs a norm"))
                         .help(format!("refer to {} by its name alone: `{}`", kind.keyword(), ident.name));
                     self.push(d);
@@ -418,7 +438,13 @@ impl Checker<'_> {
         use Type::*;
         let (lt, rt) = (&lhs.ty, &rhs.ty);
         if *lt == Any || *rt == Any {
-            return if op.is_comparison() { Bool } else if *lt == Any { rt.clone() } else { lt.clone() };
+            return if op.is_comparison() {
+                Bool
+            } else if *lt == Any {
+                rt.clone()
+            } else {
+                lt.clone()
+            };
         }
         let ok: Option<Type> = match op {
             BinaryOp::Eq | BinaryOp::Ne => compatible(lt, rt).then_some(Bool),
@@ -466,12 +492,7 @@ impl Checker<'_> {
                     .err(
                         Code::TypeMismatch,
                         span,
-                        format!(
-                            "`{}` cannot combine {} with {}",
-                            op.symbol(),
-                            self.describe(lt),
-                            self.describe(rt)
-                        ),
+                        format!("`{}` cannot combine {} with {}", op.symbol(), self.describe(lt), self.describe(rt)),
                     )
                     .label("types do not fit")
                     .help(op_help(op, lt));
@@ -484,16 +505,24 @@ impl Checker<'_> {
 
 fn op_help(op: BinaryOp, lt: &Type) -> &'static str {
     match (op, lt) {
-        (BinaryOp::Eq | BinaryOp::Ne, Type::Set(_)) => "a set of values is tested with `includes VALUE`, `includes any of {…}` or `includes all of {…}`",
-        (BinaryOp::In | BinaryOp::NotIn, Type::Set(_)) => "a set of values is tested with `includes any of {…}`, not `in`",
-        (BinaryOp::In | BinaryOp::NotIn, _) => "`in` tests one value against a set of values of the same fact, e.g. `x in {a, b}`",
+        (BinaryOp::Eq | BinaryOp::Ne, Type::Set(_)) => {
+            "a set of values is tested with `includes VALUE`, `includes any of {…}` or `includes all of {…}`"
+        }
+        (BinaryOp::In | BinaryOp::NotIn, Type::Set(_)) => {
+            "a set of values is tested with `includes any of {…}`, not `in`"
+        }
+        (BinaryOp::In | BinaryOp::NotIn, _) => {
+            "`in` tests one value against a set of values of the same fact, e.g. `x in {a, b}`"
+        }
         (BinaryOp::Includes | BinaryOp::IncludesAny | BinaryOp::IncludesAll, _) => {
             "`includes` tests a fact declared as `set of enum {…}` against its own values"
         }
         (BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge, _) => {
             "only numbers with the same unit, dates, or lengths of time can be compared"
         }
-        _ => "amounts must have the same unit; a date moves by a length of time (e.g. `system.placed_on_market + 12 months`)",
+        _ => {
+            "amounts must have the same unit; a date moves by a length of time (e.g. `system.placed_on_market + 12 months`)"
+        }
     }
 }
 

@@ -30,7 +30,11 @@ pub(super) fn names<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Ident>) {
 /// The expressions of a clause.
 pub(super) fn clause_exprs(kind: &ClauseKind) -> Vec<&ast::Expr> {
     match kind {
-        ClauseKind::When(e) | ClauseKind::Unless(e) | ClauseKind::Value(e) | ClauseKind::Gives(e) | ClauseKind::Met(e) => {
+        ClauseKind::When(e)
+        | ClauseKind::Unless(e)
+        | ClauseKind::Value(e)
+        | ClauseKind::Gives(e)
+        | ClauseKind::Met(e) => {
             vec![e]
         }
         ClauseKind::Deemed(c) | ClauseKind::Presumed(c) => vec![&c.expr],
@@ -92,7 +96,8 @@ impl Checker<'_> {
         let mut order = Vec::with_capacity(deps.len());
         for scc in sccs.iter().rev() {
             let members: Vec<ItemId> = scc.iter().filter_map(|&n| g.node_weight(n).copied()).collect();
-            let self_loop = members.len() == 1 && members.first().is_some_and(|m| deps.get(m.0 as usize).is_some_and(|d| d.contains(m)));
+            let self_loop = members.len() == 1
+                && members.first().is_some_and(|m| deps.get(m.0 as usize).is_some_and(|d| d.contains(m)));
             if members.len() > 1 || self_loop {
                 self.report_cycle(&members, &deps);
             }
@@ -103,11 +108,14 @@ impl Checker<'_> {
 
     fn report_cycle(&mut self, members: &[ItemId], deps: &[BTreeSet<ItemId>]) {
         let in_cycle: BTreeSet<ItemId> = members.iter().copied().collect();
-        let Some(&start) = members.iter().min_by_key(|m| self.policy.item(**m).map(|i| (i.span.file, i.span.start))) else {
+        let Some(&start) = members.iter().min_by_key(|m| self.policy.item(**m).map(|i| (i.span.file, i.span.start)))
+        else {
             return;
         };
         // Walk from `start` to find one concrete path back to it: user → dependency edges.
-        let users_of = |x: ItemId| -> Vec<ItemId> { in_cycle.iter().copied().filter(|u| deps.get(u.0 as usize).is_some_and(|d| d.contains(&x))).collect() };
+        let users_of = |x: ItemId| -> Vec<ItemId> {
+            in_cycle.iter().copied().filter(|u| deps.get(u.0 as usize).is_some_and(|d| d.contains(&x))).collect()
+        };
         let mut parent: BTreeMap<ItemId, ItemId> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
         let mut cycle = vec![start];
@@ -122,8 +130,8 @@ impl Checker<'_> {
                     }
                     break 'search;
                 }
-                if !parent.contains_key(&u) {
-                    parent.insert(u, x);
+                if let std::collections::btree_map::Entry::Vacant(slot) = parent.entry(u) {
+                    slot.insert(x);
                     queue.push_back(u);
                 }
             }
@@ -133,7 +141,11 @@ impl Checker<'_> {
         let chain: Vec<String> = cycle.iter().map(|&i| format!("`{}`", name(i))).collect();
         let others: Vec<String> =
             members.iter().filter(|m| !cycle.contains(m)).map(|&m| format!("`{}`", name(m))).collect();
-        let mut msg = format!("these {} rules depend on each other in a circle (→ means \"depends on\"): {}", members.len(), chain.join(" → "));
+        let mut msg = format!(
+            "these {} rules depend on each other in a circle (→ means \"depends on\"): {}",
+            members.len(),
+            chain.join(" → ")
+        );
         if members.len() == 1 {
             msg = format!("`{}` depends on itself", name(start));
         }
@@ -156,8 +168,10 @@ impl Checker<'_> {
     /// Builds the policy's graph of facts and rules from the dependencies found while typing.
     pub(super) fn build_graph(&mut self, order: Vec<ItemId>) {
         let mut g: DiGraph<Node, ()> = DiGraph::new();
-        let facts: Vec<NodeIndex> = (0..self.policy.facts.len()).map(|i| g.add_node(Node::Fact(crate::model::FactId(i as u32)))).collect();
-        let items: Vec<NodeIndex> = (0..self.policy.items.len()).map(|i| g.add_node(Node::Item(ItemId(i as u32)))).collect();
+        let facts: Vec<NodeIndex> =
+            (0..self.policy.facts.len()).map(|i| g.add_node(Node::Fact(crate::model::FactId(i as u32)))).collect();
+        let items: Vec<NodeIndex> =
+            (0..self.policy.items.len()).map(|i| g.add_node(Node::Item(ItemId(i as u32)))).collect();
         let index = |n: &Node| match n {
             Node::Fact(f) => facts.get(f.0 as usize).copied(),
             Node::Item(i) => items.get(i.0 as usize).copied(),

@@ -46,15 +46,17 @@ impl Checker<'_> {
             self.policy.module(m).map(|md| md.versions.iter().map(|(n, _, _)| n.clone()).collect()).unwrap_or_default();
         if !versions.contains(&u.name) {
             let help = if versions.is_empty() {
-                "declare the instrument's versions in its header, e.g. `version amended \"…\" in_force 2026-07-27`".to_string()
+                "declare the instrument's versions in its header, e.g. `version amended \"…\" in_force 2026-07-27`"
+                    .to_string()
             } else {
                 did_you_mean_help(&u.name, versions.iter().map(String::as_str))
                     .unwrap_or_else(|| format!("the versions of this instrument are: {}", versions.join(", ")))
             };
-            let d = Diagnostic::error(Code::UnknownVersion, u.span, format!("this instrument has no version `{}`", u.name))
-                .label("unknown version")
-                .help(help)
-                .in_context(self.ctx());
+            let d =
+                Diagnostic::error(Code::UnknownVersion, u.span, format!("this instrument has no version `{}`", u.name))
+                    .label("unknown version")
+                    .help(help)
+                    .in_context(self.ctx());
             self.push(d);
         }
         Some(u.name.clone())
@@ -154,7 +156,12 @@ impl Checker<'_> {
                         let d = Diagnostic::error(
                             Code::WrongKind,
                             t.span,
-                            format!("`{}` is {} {}; only definitions, norms and other exceptions can have exceptions", t.name, article(kind), kind.noun()),
+                            format!(
+                                "`{}` is {} {}; only definitions, norms and other exceptions can have exceptions",
+                                t.name,
+                                article(kind),
+                                kind.noun()
+                            ),
                         )
                         .label("cannot be modified by an exception")
                         .in_context(self.ctx());
@@ -167,10 +174,14 @@ impl Checker<'_> {
                     }
                 }
                 Resolved::Fact(_) | Resolved::Hidden(_) => {
-                    let d = Diagnostic::error(Code::WrongKind, t.span, format!("`{}` is a fact; facts cannot have exceptions", t.name))
-                        .label("a fact")
-                        .help("write the exception against the definition or norm that uses the fact")
-                        .in_context(self.ctx());
+                    let d = Diagnostic::error(
+                        Code::WrongKind,
+                        t.span,
+                        format!("`{}` is a fact; facts cannot have exceptions", t.name),
+                    )
+                    .label("a fact")
+                    .help("write the exception against the definition or norm that uses the fact")
+                    .in_context(self.ctx());
                     self.push(d);
                 }
                 Resolved::Unknown => {
@@ -183,12 +194,17 @@ impl Checker<'_> {
                         ItemKind::Derogation,
                     ];
                     let candidates = self.candidates(m, Some(&kinds));
-                    let help = did_you_mean_help(&t.name, candidates.iter().map(String::as_str))
-                        .unwrap_or_else(|| "an exception must name the rule it modifies; declare that rule first".into());
-                    let d = Diagnostic::error(Code::MissingTarget, t.span, format!("there is no rule `{}` for this exception to modify", t.name))
-                        .label("no such rule")
-                        .help(help)
-                        .in_context(self.ctx());
+                    let help = did_you_mean_help(&t.name, candidates.iter().map(String::as_str)).unwrap_or_else(|| {
+                        "an exception must name the rule it modifies; declare that rule first".into()
+                    });
+                    let d = Diagnostic::error(
+                        Code::MissingTarget,
+                        t.span,
+                        format!("there is no rule `{}` for this exception to modify", t.name),
+                    )
+                    .label("no such rule")
+                    .help(help)
+                    .in_context(self.ctx());
                     self.push(d);
                 }
             }
@@ -214,30 +230,48 @@ impl Checker<'_> {
             let Some(target) = self.policy.item(t) else { continue };
             let (tkind, tty, tname) = (target.kind, target.ty.clone(), target.name.clone());
             match (&typed, tkind) {
-                (Some(g), ItemKind::Define) => {
-                    if !compatible(&g.ty, &tty) {
-                        let d = Diagnostic::error(
-                            Code::TypeMismatch,
-                            g.span,
-                            format!("`{tname}` is {}, but this exception gives {}", self.describe(&tty), self.describe(&g.ty)),
-                        )
-                        .label("wrong type")
-                        .in_context(self.ctx());
-                        self.push(d);
-                    }
+                (Some(g), ItemKind::Define) if !compatible(&g.ty, &tty) => {
+                    let d = Diagnostic::error(
+                        Code::TypeMismatch,
+                        g.span,
+                        format!(
+                            "`{tname}` is {}, but this exception gives {}",
+                            self.describe(&tty),
+                            self.describe(&g.ty)
+                        ),
+                    )
+                    .label("wrong type")
+                    .in_context(self.ctx());
+                    self.push(d);
                 }
+                (Some(_), ItemKind::Define) => {}
                 (Some(g), _) => {
-                    let d = Diagnostic::error(Code::WrongKind, g.span, format!("`{tname}` is {} {}; an exception to it can only set it aside, not give it a value", article(tkind), tkind.keyword()))
-                        .label("`gives` not allowed here")
-                        .help("remove `gives`: when the exception holds, the rule does not apply")
-                        .in_context(self.ctx());
+                    let d = Diagnostic::error(
+                        Code::WrongKind,
+                        g.span,
+                        format!(
+                            "`{tname}` is {} {}; an exception to it can only set it aside, not give it a value",
+                            article(tkind),
+                            tkind.keyword()
+                        ),
+                    )
+                    .label("`gives` not allowed here")
+                    .help("remove `gives`: when the exception holds, the rule does not apply")
+                    .in_context(self.ctx());
                     self.push(d);
                 }
                 (None, ItemKind::Define) if !matches!(tty, Type::Bool | Type::Any) => {
-                    let d = Diagnostic::error(Code::ClauseMissing, item.name.span, format!("`{tname}` is {}, so this exception must say what it gives instead", self.describe(&tty)))
-                        .label("needs `gives`")
-                        .help("add `gives VALUE`")
-                        .in_context(self.ctx());
+                    let d = Diagnostic::error(
+                        Code::ClauseMissing,
+                        item.name.span,
+                        format!(
+                            "`{tname}` is {}, so this exception must say what it gives instead",
+                            self.describe(&tty)
+                        ),
+                    )
+                    .label("needs `gives`")
+                    .help("add `gives VALUE`")
+                    .in_context(self.ctx());
                     self.push(d);
                 }
                 _ => {}
@@ -263,8 +297,11 @@ impl Checker<'_> {
                     _ => continue,
                 };
                 let Some(from) = from else { continue };
-                let mut xws: Vec<&ast::Crosswalk> =
-                    item.clauses.iter().filter_map(|c| if let ClauseKind::Crosswalk(x) = &c.kind { Some(x) } else { None }).collect();
+                let mut xws: Vec<&ast::Crosswalk> = item
+                    .clauses
+                    .iter()
+                    .filter_map(|c| if let ClauseKind::Crosswalk(x) = &c.kind { Some(x) } else { None })
+                    .collect();
                 if let ItemHead::Crosswalk(x) = &item.head {
                     xws.push(x);
                 }
@@ -273,7 +310,9 @@ impl Checker<'_> {
                         CrosswalkTarget::Standard { name, part } => {
                             Target::Standard { name: name.value.clone(), part: part.as_ref().map(|p| p.value.clone()) }
                         }
-                        CrosswalkTarget::Rule(r) => Target::Rule { name: r.name.clone(), item: self.crosswalk_target(r) },
+                        CrosswalkTarget::Rule(r) => {
+                            Target::Rule { name: r.name.clone(), item: self.crosswalk_target(r) }
+                        }
                     };
                     self.policy.crosswalks.push(Crosswalk {
                         from,
@@ -315,7 +354,10 @@ impl Checker<'_> {
             .collect();
         let d = Diagnostic::error(Code::UnknownName, r.span, format!("`{module}` has no norm called `{name}`"))
             .label("no such norm")
-            .help(did_you_mean_help(&r.name, names.iter().map(String::as_str)).unwrap_or_else(|| "check the norm's name".into()));
+            .help(
+                did_you_mean_help(&r.name, names.iter().map(String::as_str))
+                    .unwrap_or_else(|| "check the norm's name".into()),
+            );
         self.push(d);
         None
     }

@@ -40,7 +40,9 @@ fn key(e: &Expr) -> String {
         ExprKind::Item(i) => format!("i{}", i.0),
         ExprKind::Variant(e, v) => format!("v{}.{v}", e.0),
         ExprKind::Set(xs) => format!("{{{}}}", list(xs, ",")),
-        ExprKind::Evidence { item, max_age } => format!("ev{}<{}>", item.0, max_age.as_ref().map_or(String::new(), |a| key(a))),
+        ExprKind::Evidence { item, max_age } => {
+            format!("ev{}<{}>", item.0, max_age.as_ref().map_or(String::new(), |a| key(a)))
+        }
         ExprKind::Not(x) => format!("!({})", key(x)),
         ExprKind::Neg(x) => format!("-({})", key(x)),
         ExprKind::IsMet(i) => format!("met{}", i.0),
@@ -61,7 +63,9 @@ enum Atom {
 fn atoms(e: &Expr, out: &mut Vec<Atom>) {
     match &e.kind {
         ExprKind::And(xs) => xs.iter().for_each(|x| atoms(x, out)),
-        ExprKind::Not(x) if matches!(x.kind, ExprKind::Fact(_) | ExprKind::Item(_)) => out.push(Atom::Is(key(x), false)),
+        ExprKind::Not(x) if matches!(x.kind, ExprKind::Fact(_) | ExprKind::Item(_)) => {
+            out.push(Atom::Is(key(x), false))
+        }
         ExprKind::Fact(_) | ExprKind::Item(_) => out.push(Atom::Is(key(e), true)),
         ExprKind::Binary(BinaryOp::Eq, l, r) => {
             if let ExprKind::Variant(_, v) = r.kind {
@@ -221,7 +225,8 @@ impl Checker<'_> {
     /// A vocabulary's facts are only judged unused when some loaded module uses the vocabulary;
     /// an instrument's own facts always are.
     fn vocabulary_in_use(&self, m: crate::model::ModuleId) -> bool {
-        let is_vocabulary = self.policy.module(m).is_some_and(|md| md.kind == crate::syntax::ast::ModuleKind::Vocabulary);
+        let is_vocabulary =
+            self.policy.module(m).is_some_and(|md| md.kind == crate::syntax::ast::ModuleKind::Vocabulary);
         !is_vocabulary || self.policy.modules.iter().any(|other| other.uses.contains(&m))
     }
 
@@ -286,7 +291,8 @@ impl Checker<'_> {
                 (Tri::True, Tri::False) => Tri::True,
                 _ => Tri::Unknown,
             };
-            let roles_possible = item.binds.is_empty() || item.binds.iter().any(|r| memo.get(r.0 as usize) != Some(&Tri::False));
+            let roles_possible =
+                item.binds.is_empty() || item.binds.iter().any(|r| memo.get(r.0 as usize) != Some(&Tri::False));
             if let Some(slot) = memo.get_mut(id.0 as usize) {
                 *slot = holds;
             }

@@ -15,8 +15,11 @@ impl Checker<'_> {
     pub(super) fn scenarios(&mut self) {
         for mi in 0..self.asts.len() {
             let m = ModuleId(mi as u32);
-            let tests: Vec<ast::Item> =
-                self.asts.get(mi).map(|a| a.items.iter().filter(|i| i.kind == ItemKind::Test).cloned().collect()).unwrap_or_default();
+            let tests: Vec<ast::Item> = self
+                .asts
+                .get(mi)
+                .map(|a| a.items.iter().filter(|i| i.kind == ItemKind::Test).cloned().collect())
+                .unwrap_or_default();
             for t in &tests {
                 self.current = Some((None, Context { kind: "test".into(), id: t.name.name.clone(), cite: None }));
                 let test = self.scenario(m, t);
@@ -87,11 +90,14 @@ impl Checker<'_> {
                     .map(|f| f.name.clone())
                     .collect();
                 let help = crate::diagnostics::did_you_mean_help(&path.name, candidates.iter().map(String::as_str))
-                    .unwrap_or_else(|| "a test gives values to facts declared in this module or in a module it uses".into());
-                let d = Diagnostic::error(Code::UnknownName, path.span, format!("there is no fact called `{}`", path.name))
-                    .label("unknown fact")
-                    .help(help)
-                    .in_context(self.ctx());
+                    .unwrap_or_else(|| {
+                        "a test gives values to facts declared in this module or in a module it uses".into()
+                    });
+                let d =
+                    Diagnostic::error(Code::UnknownName, path.span, format!("there is no fact called `{}`", path.name))
+                        .label("unknown fact")
+                        .help(help)
+                        .in_context(self.ctx());
                 self.push(d);
                 return None;
             }
@@ -122,15 +128,20 @@ impl Checker<'_> {
 
     fn expectation(&mut self, m: ModuleId, target: &ast::Ident, outcome: Outcome, span: Span) -> Option<ItemId> {
         let Resolved::Item(id) = self.resolve(m, &target.name) else {
-            self.unknown_name(m, target, "rule", Some(&[
-                ItemKind::Define,
-                ItemKind::Obligation,
-                ItemKind::Prohibition,
-                ItemKind::Exception,
-                ItemKind::Exemption,
-                ItemKind::Derogation,
-                ItemKind::Role,
-            ]));
+            self.unknown_name(
+                m,
+                target,
+                "rule",
+                Some(&[
+                    ItemKind::Define,
+                    ItemKind::Obligation,
+                    ItemKind::Prohibition,
+                    ItemKind::Exception,
+                    ItemKind::Exemption,
+                    ItemKind::Derogation,
+                    ItemKind::Role,
+                ]),
+            );
             return None;
         };
         let kind = self.policy.item(id).map_or(ItemKind::Define, |i| i.kind);
@@ -148,7 +159,13 @@ impl Checker<'_> {
             let d = Diagnostic::error(
                 Code::BadExpectation,
                 span,
-                format!("`{}` is {} {}; it cannot be `{}`", target.name, super::expr::article(kind), kind.noun(), outcome.words()),
+                format!(
+                    "`{}` is {} {}; it cannot be `{}`",
+                    target.name,
+                    super::expr::article(kind),
+                    kind.noun(),
+                    outcome.words()
+                ),
             )
             .label("not an outcome of this kind of rule")
             .help(help)

@@ -27,7 +27,9 @@ define uses_facts
 "#;
 
 fn norm(name: &str, extra: &str) -> String {
-    format!("\nobligation {name}\n  cite \"Art. 1\"\n  binds r\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n{extra}")
+    format!(
+        "\nobligation {name}\n  cite \"Art. 1\"\n  binds r\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n{extra}"
+    )
 }
 
 fn run(files: &[(&str, &str)]) -> Vec<Diagnostic> {
@@ -68,13 +70,18 @@ fn unknown_role_version_value_and_evidence() {
     assert_eq!(c, vec!["N0104", "N0105", "N0106"]);
     let value = d.iter().find(|x| x.code.as_str() == "N0104").expect("N0104");
     assert!(value.help.as_deref().is_some_and(|h| h.contains("did you mean `two`?")), "{:?}", value.help);
-    let d = with_head("\nobligation n\n  cite \"Art. 1\"\n  binds provider\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n");
+    let d = with_head(
+        "\nobligation n\n  cite \"Art. 1\"\n  binds provider\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n",
+    );
     assert_eq!(codes(&d), vec!["N0103"]);
 }
 
 #[test]
 fn unknown_modules_do_not_cascade() {
-    let d = run(&[("t.norma", "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nuse commn\n\ndefine x\n  title en \"X\"\n  title ko \"X\"\n  = system.anything\n")]);
+    let d = run(&[(
+        "t.norma",
+        "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nuse commn\n\ndefine x\n  title en \"X\"\n  title ko \"X\"\n  = system.anything\n",
+    )]);
     assert_eq!(codes(&d), vec!["N0102"]);
 }
 
@@ -110,7 +117,10 @@ fn duplicates_are_reported_with_the_first_place() {
     let d = with_head(&format!("{}{}", norm("n", ""), norm("n", "")));
     assert_eq!(codes(&d), vec!["N0301"]);
     assert_eq!(d[0].related.len(), 1);
-    let d = run(&[("a.norma", "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n"), ("b.norma", "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n")]);
+    let d = run(&[
+        ("a.norma", "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n"),
+        ("b.norma", "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n"),
+    ]);
     assert_eq!(codes(&d), vec!["N0302"]);
 }
 
@@ -144,7 +154,10 @@ fn date_ranges_must_not_be_inverted() {
     assert_eq!(codes(&d), vec!["N0601"], "an empty range is an error too");
     let ok = with_head(&norm("n", "  until 2030-01-01\n"));
     assert!(ok.is_empty());
-    let d = run(&[("t.norma", "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n  version a \"a\" in_force 2026-01-01\n  version b \"b\" in_force 2025-01-01\n")]);
+    let d = run(&[(
+        "t.norma",
+        "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n  version a \"a\" in_force 2026-01-01\n  version b \"b\" in_force 2025-01-01\n",
+    )]);
     assert_eq!(codes(&d), vec!["N0601"]);
 }
 
@@ -154,12 +167,21 @@ fn equally_ranked_exceptions_that_both_apply_conflict() {
     let exc = |n: &str, when: &str, gives: &str, prio: &str| {
         format!("\nexception {n} to cap\n  cite \"x\"\n  when {when}\n  gives {gives}\n{prio}")
     };
-    let d = with_head(&format!("{cap}{}{}", exc("a", "system.b", "EUR 5", ""), exc("b", "system.e = two", "EUR 7", "")));
+    let d =
+        with_head(&format!("{cap}{}{}", exc("a", "system.b", "EUR 5", ""), exc("b", "system.e = two", "EUR 7", "")));
     assert_eq!(codes(&d), vec!["N0701"]);
     // A higher priority settles it; so do exclusive conditions; so does giving the same result.
-    let d = with_head(&format!("{cap}{}{}", exc("a", "system.b", "EUR 5", ""), exc("b", "system.e = two", "EUR 7", "  priority 1\n")));
+    let d = with_head(&format!(
+        "{cap}{}{}",
+        exc("a", "system.b", "EUR 5", ""),
+        exc("b", "system.e = two", "EUR 7", "  priority 1\n")
+    ));
     assert!(d.is_empty(), "{:?}", codes(&d));
-    let d = with_head(&format!("{cap}{}{}", exc("a", "system.e = one", "EUR 5", ""), exc("b", "system.e in {two, three}", "EUR 7", "")));
+    let d = with_head(&format!(
+        "{cap}{}{}",
+        exc("a", "system.e = one", "EUR 5", ""),
+        exc("b", "system.e in {two, three}", "EUR 7", "")
+    ));
     assert!(d.is_empty(), "{:?}", codes(&d));
     let d = with_head(&format!("{cap}{}{}", exc("a", "system.b", "EUR 5", ""), exc("b", "not system.b", "EUR 7", "")));
     assert!(d.is_empty(), "{:?}", codes(&d));
@@ -180,7 +202,8 @@ fn unused_facts_and_unreachable_norms_are_warnings() {
     assert_eq!(d[0].severity, Severity::Warning);
     let d = with_head(&norm("n", "  when system.b and false\n"));
     assert_eq!(codes(&d), vec!["N0802"]);
-    let d = with_head(&format!("{}\nexemption always to n\n  cite \"x\"\n  when true\n", norm("n", "  when system.b\n")));
+    let d =
+        with_head(&format!("{}\nexemption always to n\n  cite \"x\"\n  when true\n", norm("n", "  when system.b\n")));
     assert_eq!(codes(&d), vec!["N0802"]);
 }
 

@@ -5,21 +5,21 @@ use std::path::PathBuf;
 use norma::diagnostics::{self, Diagnostic, Severity};
 use norma::source::Sources;
 
-use super::files::{policy_files, read_into};
+use super::files::{Loaded, policy_files, read_into};
 use super::{FINDINGS, Format, OK, USAGE};
 
 /// Loads the policy set named by `paths` (the embedded one when empty).
-pub fn load(paths: &[PathBuf]) -> Result<Sources, Diagnostic> {
+pub fn load(paths: &[PathBuf]) -> Loaded<Sources> {
     let mut sources = Sources::new();
     if paths.is_empty() {
         norma::embedded::add_to(&mut sources);
     } else {
         let files = policy_files(paths)?;
         if files.is_empty() {
-            return Err(Diagnostic::general(
+            return Err(Box::new(Diagnostic::general(
                 diagnostics::Code::Unreadable,
                 "no `.norma` files were found in the given paths".to_string(),
-            ));
+            )));
         }
         read_into(&mut sources, &files)?;
     }
@@ -30,7 +30,7 @@ pub fn run(paths: &[PathBuf], format: Format, color: bool) -> u8 {
     let sources = match load(paths) {
         Ok(s) => s,
         Err(d) => {
-            print_diags(&Sources::new(), &[d], format, color);
+            print_diags(&Sources::new(), &[*d], format, color);
             return USAGE;
         }
     };

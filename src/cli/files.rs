@@ -8,23 +8,30 @@ use norma::diagnostics::{Code, Diagnostic};
 use norma::limits::{MAX_FILE_BYTES, MAX_FILES};
 use norma::source::Sources;
 
+/// The result of reading input: a diagnostic (boxed, it is large) when the input is unusable.
+pub type Loaded<T> = Result<T, Box<Diagnostic>>;
+
+fn fail(code: Code, message: String) -> Box<Diagnostic> {
+    Box::new(Diagnostic::general(code, message))
+}
+
 /// Every `.norma` file under `paths` (files as given, folders walked in name order). Links that
 /// lead outside the folder being walked are skipped, so a policy set never reaches beyond its root.
-pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn policy_files(paths: &[PathBuf]) -> Loaded<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
-        let meta = fs::metadata(p)
-            .map_err(|e| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {e}", p.display())))?;
+        let meta =
+            fs::metadata(p).map_err(|e| fail(Code::Unreadable, format!("cannot read `{}`: {e}", p.display())))?;
         if meta.is_dir() {
             let root = fs::canonicalize(p)
-                .map_err(|e| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {e}", p.display())))?;
+                .map_err(|e| fail(Code::Unreadable, format!("cannot read `{}`: {e}", p.display())))?;
             walk(p, &root, 0, &mut out)?;
         } else {
             out.push(p.clone());
         }
     }
     if out.len() > MAX_FILES {
-        return Err(Diagnostic::general(
+        return Err(fail(
             Code::TooLarge,
             format!("{} policy files were found; at most {MAX_FILES} are read in one run", out.len()),
         ));
@@ -34,15 +41,15 @@ pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
 
 const MAX_DEPTH: usize = 32;
 
-fn walk(dir: &Path, root: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
+fn walk(dir: &Path, root: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Loaded<()> {
     if depth > MAX_DEPTH {
-        return Err(Diagnostic::general(
+        return Err(fail(
             Code::TooDeep,
             format!("folders below `{}` are nested more than {MAX_DEPTH} levels deep", root.display()),
         ));
     }
-    let entries = fs::read_dir(dir)
-        .map_err(|e| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {e}", dir.display())))?;
+    let entries =
+        fs::read_dir(dir).map_err(|e| fail(Code::Unreadable, format!("cannot read `{}`: {e}", dir.display())))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -65,14 +72,18 @@ fn walk(dir: &Path, root: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result
 }
 
 /// Reads `files` into `sources`; a file that is unreadable, too large or not UTF-8 is an error.
-pub fn read_into(sources: &mut Sources, files: &[PathBuf]) -> Result<(), Diagnostic> {
+pub fn read_into(sources: &mut Sources, files: &[PathBuf]) -> Loaded<()> {
     for f in files {
-        let unreadable = |why: String| Diagnostic::general(Code::Unreadable, format!("cannot read `{}`: {why}", f.display()));
+        let unreadable = |why: String| fail(Code::Unreadable, format!("cannot read `{}`: {why}", f.display()));
         let meta = fs::metadata(f).map_err(|e| unreadable(e.to_string()))?;
         if meta.len() > MAX_FILE_BYTES as u64 {
-            return Err(Diagnostic::general(
+            return Err(fail(
                 Code::TooLarge,
-                format!("`{}` is {} bytes; policy files are limited to {MAX_FILE_BYTES} bytes", f.display(), meta.len()),
+                format!(
+                    "`{}` is {} bytes; policy files are limited to {MAX_FILE_BYTES} bytes",
+                    f.display(),
+                    meta.len()
+                ),
             ));
         }
         let bytes = fs::read(f).map_err(|e| unreadable(e.to_string()))?;

@@ -15,7 +15,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let files = match loaded {
         Ok(f) => f,
         Err(d) => {
-            eprint!("{}", diagnostics::render_human(&Sources::new(), &[d], false));
+            eprint!("{}", diagnostics::render_human(&Sources::new(), &[*d], false));
             return USAGE;
         }
     };

@@ -34,7 +34,19 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::postfix(Rule::op_is_met) | Op::postfix(Rule::op_applies) | Op::postfix(Rule::op_is_known))
 });
 
-type Built<T> = Result<T, Diagnostic>;
+type Built<T> = Result<T, Box<Diagnostic>>;
+
+/// What the first chunk of a file holds.
+pub struct HeaderChunk {
+    /// Doc comments before the header.
+    pub docs: Vec<String>,
+    /// The header.
+    pub header: Header,
+    /// Imports.
+    pub uses: Vec<Use>,
+    /// Declarations that are in the first chunk (not starting in column 1).
+    pub items: Vec<Item>,
+}
 
 /// Turns pairs of one chunk into syntax tree parts; `base` is the chunk's offset in the file.
 pub struct Builder {
@@ -76,8 +88,8 @@ impl Builder {
         Ident { name: pair.as_str().to_string(), span: self.span(pair) }
     }
 
-    fn missing(&self, pair: &Pair<'_, Rule>, what: &str) -> Diagnostic {
-        Diagnostic::error(Code::Syntax, self.span(pair), format!("expected {what}"))
+    fn missing(&self, pair: &Pair<'_, Rule>, what: &str) -> Box<Diagnostic> {
+        Box::new(Diagnostic::error(Code::Syntax, self.span(pair), format!("expected {what}")))
     }
 
     fn need<'i>(&self, pair: &Pair<'i, Rule>, rule: Rule, what: &str) -> Built<Pair<'i, Rule>> {
@@ -116,9 +128,11 @@ impl Builder {
             _ => None,
         };
         parsed.map(|date| DateLit { date, span }).ok_or_else(|| {
-            Diagnostic::error(Code::BadLiteral, span, format!("`{s}` is not a calendar date"))
-                .label("no such day")
-                .help("write dates as YYYY-MM-DD, e.g. 2026-08-02")
+            Box::new(
+                Diagnostic::error(Code::BadLiteral, span, format!("`{s}` is not a calendar date"))
+                    .label("no such day")
+                    .help("write dates as YYYY-MM-DD, e.g. 2026-08-02"),
+            )
         })
     }
 
@@ -128,9 +142,11 @@ impl Builder {
         if value.is_finite() {
             Ok(value)
         } else {
-            Err(Diagnostic::error(Code::BadLiteral, self.span(pair), format!("`{raw}` is too large a number"))
-                .label("out of range")
-                .help("numbers must be finite; use a unit (e.g. `1e25 FLOP`) for very large amounts"))
+            Err(Box::new(
+                Diagnostic::error(Code::BadLiteral, self.span(pair), format!("`{raw}` is too large a number"))
+                    .label("out of range")
+                    .help("numbers must be finite; use a unit (e.g. `1e25 FLOP`) for very large amounts"),
+            ))
         }
     }
 
@@ -155,7 +171,7 @@ impl Builder {
 
     /// Builds the header chunk: header, imports and any declarations before the first one in
     /// column 1.
-    pub fn file_header(&mut self, pair: &Pair<'_, Rule>) -> Option<(Vec<String>, Header, Vec<Use>, Vec<Item>)> {
+    pub fn file_header(&mut self, pair: &Pair<'_, Rule>) -> Option<HeaderChunk> {
         let docs = doc_lines(pair);
         let header_pair = first(pair, Rule::header)?;
         let kind = match first(&header_pair, Rule::module_kind)?.into_inner().next()?.as_rule() {
@@ -176,7 +192,7 @@ impl Builder {
             })
             .collect();
         let items = self.items(pair);
-        Some((docs, header, uses, items))
+        Some(HeaderChunk { docs, header, uses, items })
     }
 
     /// Builds every declaration under `pair`.
@@ -286,7 +302,7 @@ impl Builder {
             let Some(body) = c.clone().into_inner().find(|p| p.as_rule() != Rule::doc) else { continue };
             match self.clause(&body) {
                 Ok(kind) => out.push(Clause { docs: doc_lines(&c), kind, span: self.span(&body) }),
-                Err(d) => self.diags.push(d),
+                Err(d) => self.diags.push(*d),
             }
         }
         out
@@ -351,8 +367,12 @@ impl Builder {
             Rule::priority_c => {
                 let n = self.need(p, Rule::number, "a whole number")?;
                 let value = n.as_str().replace('_', "").parse::<u32>().map_err(|_| {
-                    Diagnostic::error(Code::BadLiteral, self.span(&n), "a priority is a whole number from 0 to 4294967295")
-                        .label("not a whole number")
+                    Diagnostic::error(
+                        Code::BadLiteral,
+                        self.span(&n),
+                        "a priority is a whole number from 0 to 4294967295",
+                    )
+                    .label("not a whole number")
                 })?;
                 ClauseKind::Priority(value)
             }
@@ -420,10 +440,16 @@ impl Builder {
         self.expr_d(pair).map(|(e, _)| e)
     }
 
-    fn too_deep(&self, span: Span) -> Diagnostic {
-        Diagnostic::error(Code::TooDeep, span, format!("this condition is nested more than {MAX_EXPR_DEPTH} levels deep"))
+    fn too_deep(&self, span: Span) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(
+                Code::TooDeep,
+                span,
+                format!("this condition is nested more than {MAX_EXPR_DEPTH} levels deep"),
+            )
             .label("too deep")
-            .help("split the condition into named definitions (`define …`) and refer to them by name")
+            .help("split the condition into named definitions (`define …`) and refer to them by name"),
+        )
     }
 
     fn expr_d(&self, pair: &Pair<'_, Rule>) -> Built<(Expr, usize)> {

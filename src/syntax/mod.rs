@@ -21,12 +21,63 @@ struct NormaParser;
 
 /// Words reserved by the language: they cannot be used as names.
 pub const RESERVED: &[&str] = &[
-    "and", "applies", "as", "as_of", "binds", "cite", "crosswalk", "deemed", "define", "derogation",
-    "evidence", "exception", "exemption", "expect", "fact", "false", "from", "gives", "given", "help",
-    "if", "in", "in_force", "includes", "instrument", "is", "jurisdiction", "met", "not", "note",
-    "obligation", "or", "penalty", "per", "presumed", "priority", "prohibition", "question",
-    "relation", "role", "severity", "source", "standard", "test", "text", "title", "to", "true",
-    "under", "unknown", "unless", "until", "use", "valid", "version", "vocabulary", "when",
+    "and",
+    "applies",
+    "as",
+    "as_of",
+    "binds",
+    "cite",
+    "crosswalk",
+    "deemed",
+    "define",
+    "derogation",
+    "evidence",
+    "exception",
+    "exemption",
+    "expect",
+    "fact",
+    "false",
+    "from",
+    "gives",
+    "given",
+    "help",
+    "if",
+    "in",
+    "in_force",
+    "includes",
+    "instrument",
+    "is",
+    "jurisdiction",
+    "met",
+    "not",
+    "note",
+    "obligation",
+    "or",
+    "penalty",
+    "per",
+    "presumed",
+    "priority",
+    "prohibition",
+    "question",
+    "relation",
+    "role",
+    "severity",
+    "source",
+    "standard",
+    "test",
+    "text",
+    "title",
+    "to",
+    "true",
+    "under",
+    "unknown",
+    "unless",
+    "until",
+    "use",
+    "valid",
+    "version",
+    "vocabulary",
+    "when",
 ];
 
 /// What parsing one file produced.
@@ -47,8 +98,19 @@ fn declared_name(chunk: &str) -> Option<String> {
     let mut words = line.split_whitespace();
     let first = words.next()?;
     let name = words.next()?;
-    let declares = ["instrument", "vocabulary", "fact", "define", "role", "evidence", "obligation", "prohibition",
-        "exception", "exemption", "derogation"];
+    let declares = [
+        "instrument",
+        "vocabulary",
+        "fact",
+        "define",
+        "role",
+        "evidence",
+        "obligation",
+        "prohibition",
+        "exception",
+        "exemption",
+        "derogation",
+    ];
     declares.contains(&first).then(|| name.trim_end_matches(':').to_string())
 }
 
@@ -126,9 +188,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         }
         diags.append(&mut builder.diags);
     }
-    let module = header.map(|(docs, header, uses, mut first_items)| {
-        first_items.append(&mut items);
-        Module { docs, header, uses, items: first_items, comments }
+    let module = header.map(|h| {
+        let mut all_items = h.items;
+        all_items.append(&mut items);
+        Module { docs: h.docs, header: h.header, uses: h.uses, items: all_items, comments }
     });
     Parsed { module, diags, broken }
 }
@@ -181,10 +244,7 @@ fn describe(rule: Rule) -> String {
 
 fn word_at(chunk: &str, pos: usize) -> &str {
     let rest = chunk.get(pos..).unwrap_or("");
-    let len = rest
-        .char_indices()
-        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
-        .map_or(rest.len(), |(i, _)| i);
+    let len = rest.char_indices().find(|(_, c)| !(c.is_alphanumeric() || *c == '_')).map_or(rest.len(), |(i, _)| i);
     rest.get(..len).unwrap_or("")
 }
 
@@ -226,7 +286,8 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, e: &pest::error::Error<R
             if RESERVED.contains(&word) {
                 d = d.help(format!("`{word}` is a reserved word of the language; it cannot be used as a name"));
             } else if !word.is_empty() {
-                let keywords = RESERVED.iter().copied().chain(["bool", "integer", "decimal", "date", "duration", "enum"]);
+                let keywords =
+                    RESERVED.iter().copied().chain(["bool", "integer", "decimal", "date", "duration", "enum"]);
                 if let Some(h) = did_you_mean_help(word, keywords) {
                     d = d.help(h);
                 }

@@ -43,8 +43,7 @@ const ITEM_KEYWORDS: &[&str] = &[
 
 fn starts_item(line: &str) -> bool {
     ITEM_KEYWORDS.iter().any(|k| {
-        line.strip_prefix(k)
-            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_')))
+        line.strip_prefix(k).is_some_and(|rest| rest.chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_')))
     })
 }
 

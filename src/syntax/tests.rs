@@ -78,7 +78,20 @@ test "t"
     use ItemKind::*;
     assert_eq!(
         kinds,
-        vec![Fact, Fact, Define, Role, Evidence, Obligation, Prohibition, Exemption, Derogation, Exception, Crosswalk, Test]
+        vec![
+            Fact,
+            Fact,
+            Define,
+            Role,
+            Evidence,
+            Obligation,
+            Prohibition,
+            Exemption,
+            Derogation,
+            Exception,
+            Crosswalk,
+            Test
+        ]
     );
     let o = &m.items[5];
     assert_eq!(o.clauses.len(), 10);
@@ -105,10 +118,14 @@ fn precedence_follows_the_reference() {
     let e = first_value("not a = b and c or d");
     let ExprKind::Or(parts) = &e.kind else { panic!("{e:?}") };
     let ExprKind::And(inner) = &parts[0].kind else { panic!() };
-    assert!(matches!(&inner[0].kind, ExprKind::Unary(UnaryOp::Not, x) if matches!(x.kind, ExprKind::Binary(BinaryOp::Eq, _, _))));
+    assert!(
+        matches!(&inner[0].kind, ExprKind::Unary(UnaryOp::Not, x) if matches!(x.kind, ExprKind::Binary(BinaryOp::Eq, _, _)))
+    );
     let e = first_value("a + b * c > 3");
     let ExprKind::Binary(BinaryOp::Gt, l, _) = &e.kind else { panic!() };
-    assert!(matches!(&l.kind, ExprKind::Binary(BinaryOp::Add, _, r) if matches!(r.kind, ExprKind::Binary(BinaryOp::Mul, _, _))));
+    assert!(
+        matches!(&l.kind, ExprKind::Binary(BinaryOp::Add, _, r) if matches!(r.kind, ExprKind::Binary(BinaryOp::Mul, _, _)))
+    );
     let e = first_value("x is met and y applies and z is known");
     let ExprKind::And(parts) = &e.kind else { panic!() };
     assert!(matches!(parts[0].kind, ExprKind::Postfix(PostfixOp::IsMet, _)));
@@ -130,13 +147,17 @@ fn numbers_units_dates_and_sets() {
     let ExprKind::Number(n) = &e.kind else { panic!() };
     assert_eq!((n.value, n.unit.as_ref().map(|u| u.name.as_str())), (1e10, Some("KRW")));
     let e = first_value("1e25 FLOP");
-    assert!(matches!(&e.kind, ExprKind::Number(n) if n.value == 1e25 && n.unit.as_ref().is_some_and(|u| u.name == "FLOP")));
+    assert!(
+        matches!(&e.kind, ExprKind::Number(n) if n.value == 1e25 && n.unit.as_ref().is_some_and(|u| u.name == "FLOP"))
+    );
     let e = first_value("7 %");
     assert!(matches!(&e.kind, ExprKind::Number(n) if n.unit.as_ref().is_some_and(|u| u.name == "%")));
     let e = first_value("as_of - 2026-08-02 >= 12 months");
     assert!(matches!(&e.kind, ExprKind::Binary(BinaryOp::Ge, _, _)));
     let e = first_value("x not in {a, b,}");
-    assert!(matches!(&e.kind, ExprKind::Binary(BinaryOp::NotIn, _, s) if matches!(&s.kind, ExprKind::Set(v) if v.len() == 2)));
+    assert!(
+        matches!(&e.kind, ExprKind::Binary(BinaryOp::NotIn, _, s) if matches!(&s.kind, ExprKind::Set(v) if v.len() == 2))
+    );
     let e = first_value("x includes all of {a}");
     assert!(matches!(&e.kind, ExprKind::Binary(BinaryOp::IncludesAll, _, _)));
 }
