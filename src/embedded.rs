@@ -9,11 +9,66 @@ pub fn add_to(sources: &mut crate::source::Sources) {
     }
 }
 
+/// Adds the shipped modules that the files in `sources` import but do not declare, and those they
+/// import in turn: the shipped policies serve as a library for new packs. Returns the ids of the
+/// files added.
+pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::source::FileId> {
+    use std::collections::BTreeSet;
+    let header = |id, text: &str| {
+        let module = crate::syntax::parse(id, text).module?;
+        let uses: Vec<String> = module.uses.iter().map(|u| u.module.name.clone()).collect();
+        Some((module.header.id.name, uses))
+    };
+    let mut declared = BTreeSet::new();
+    let mut wanted = BTreeSet::new();
+    for (id, file) in sources.iter() {
+        if let Some((name, uses)) = header(id, &file.text) {
+            declared.insert(name);
+            wanted.extend(uses);
+        }
+    }
+    let shipped: Vec<(String, Vec<String>, &str, &str)> = POLICIES
+        .iter()
+        .filter_map(|(path, text)| header(crate::source::FileId(0), text).map(|(n, u)| (n, u, *path, *text)))
+        .collect();
+    let mut added = Vec::new();
+    loop {
+        let next = shipped.iter().find(|(name, ..)| wanted.contains(name) && !declared.contains(name));
+        let Some((name, uses, path, text)) = next else { break };
+        declared.insert(name.clone());
+        wanted.extend(uses.iter().cloned());
+        added.push(sources.add(format!("embedded:{path}"), *text));
+    }
+    added
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn ships_the_policy_folder() {
         assert!(super::POLICIES.iter().any(|(p, _)| *p == "eu/ai_act.norma"));
         assert!(super::POLICIES.iter().any(|(p, _)| *p == "common/vocabulary.norma"));
+    }
+
+    #[test]
+    fn missing_imports_come_from_the_shipped_policies() {
+        let mut sources = crate::source::Sources::new();
+        sources.add("mine.norma", "instrument mine
+
+use common
+use eu.ai_act
+");
+        let added = super::add_missing_imports(&mut sources);
+        let names: Vec<&str> = added.iter().filter_map(|id| sources.get(*id)).map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec!["embedded:common/vocabulary.norma", "embedded:eu/ai_act.norma"]);
+        // A module the files declare themselves is never replaced.
+        let mut own = crate::source::Sources::new();
+        own.add("common.norma", "vocabulary common
+");
+        own.add("mine.norma", "instrument mine
+
+use common
+");
+        assert!(super::add_missing_imports(&mut own).is_empty());
     }
 }

@@ -28,6 +28,13 @@ fn check_passes_on_the_shipped_policies() {
 }
 
 #[test]
+fn a_new_pack_uses_the_shipped_vocabulary() {
+    let o = norma(&["check", "examples/first_pack"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("checked 1 file (with 1 module of the shipped policies it uses)"), "{}", stdout(&o));
+}
+
+#[test]
 fn a_misspelled_fact_is_located_with_a_suggestion() {
     let o = norma(&["check", "tests/check/bad/misspelled_fact.norma"]);
     assert_eq!(o.status.code(), Some(1));
