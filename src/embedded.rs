@@ -53,22 +53,31 @@ mod tests {
     #[test]
     fn missing_imports_come_from_the_shipped_policies() {
         let mut sources = crate::source::Sources::new();
-        sources.add("mine.norma", "instrument mine
+        sources.add(
+            "mine.norma",
+            "instrument mine
 
 use common
 use eu.ai_act
-");
+",
+        );
         let added = super::add_missing_imports(&mut sources);
         let names: Vec<&str> = added.iter().filter_map(|id| sources.get(*id)).map(|f| f.name.as_str()).collect();
         assert_eq!(names, vec!["embedded:common/vocabulary.norma", "embedded:eu/ai_act.norma"]);
         // A module the files declare themselves is never replaced.
         let mut own = crate::source::Sources::new();
-        own.add("common.norma", "vocabulary common
-");
-        own.add("mine.norma", "instrument mine
+        own.add(
+            "common.norma",
+            "vocabulary common
+",
+        );
+        own.add(
+            "mine.norma",
+            "instrument mine
 
 use common
-");
+",
+        );
         assert!(super::add_missing_imports(&mut own).is_empty());
     }
 }
