@@ -56,6 +56,11 @@ fn bad_policies_give_the_expected_diagnostics() {
         let sources = load(&files);
         let (_, diags) = norma::check_sources(&sources);
         assert!(!diags.is_empty(), "{} checked clean", case.display());
+        for d in &diags {
+            if d.help.is_none() || d.span.is_none() {
+                failures.push(format!("{}: {} has no help line or no place: {}", case.display(), d.code, d.message));
+            }
+        }
         let out = render_human(&sources, &diags, false);
         failures.extend(compare(&case.with_extension("out"), &out));
     }

@@ -180,7 +180,8 @@ impl Checker<'_> {
             let d = match (&e.ty, want) {
                 (Type::Set(_), Type::Bool) => d.help("test a set with `includes VALUE` or `includes any of {…}`"),
                 (Type::Enum(_), Type::Bool) => d.help("compare a value with `= VALUE` or `in {…}`"),
-                _ => d,
+                (_, Type::Bool) => d.help("a condition is true or false: compare values (`=`, `<`, `in`, …) or use a true/false fact or definition"),
+                _ => d.help(format!("give {} here", self.describe(want))),
             };
             self.push(d);
         }

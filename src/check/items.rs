@@ -163,6 +163,7 @@ impl Checker<'_> {
                                 kind.noun()
                             ),
                         )
+                        .help("point the exception at the definition or norm that uses this role or evidence")
                         .label("cannot be modified by an exception")
                         .in_context(self.ctx());
                         self.push(d);
@@ -241,6 +242,7 @@ impl Checker<'_> {
                         ),
                     )
                     .label("wrong type")
+                    .help(format!("give {} here, like the definition's own value", self.describe(&tty)))
                     .in_context(self.ctx());
                     self.push(d);
                 }

@@ -84,12 +84,27 @@ impl Builder {
         Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
+    /// The span from the start of `pair` to the end of its last token: pest counts the
+    /// whitespace and comments skipped before an optional repetition that then matched nothing.
+    fn tight_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let mut last = pair.clone();
+        while let Some(inner) = last.clone().into_inner().last() {
+            last = inner;
+        }
+        let start = pair.as_span().start();
+        let end = last.as_span().end().max(start);
+        Span::new(self.file, self.base + start, self.base + end)
+    }
+
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
         Ident { name: pair.as_str().to_string(), span: self.span(pair) }
     }
 
     fn missing(&self, pair: &Pair<'_, Rule>, what: &str) -> Box<Diagnostic> {
-        Box::new(Diagnostic::error(Code::Syntax, self.span(pair), format!("expected {what}")))
+        Box::new(
+            Diagnostic::error(Code::Syntax, self.span(pair), format!("expected {what}"))
+                .help("see docs/language.md for how each clause is written"),
+        )
     }
 
     fn need<'i>(&self, pair: &Pair<'i, Rule>, rule: Rule, what: &str) -> Built<Pair<'i, Rule>> {
@@ -180,7 +195,7 @@ impl Builder {
         };
         let id = self.ident(&first(&header_pair, Rule::module_id)?);
         let clauses = self.clauses(&header_pair);
-        let header = Header { kind, id, clauses, span: self.span(&header_pair) };
+        let header = Header { kind, id, clauses, span: self.tight_span(&header_pair) };
         let uses = all(pair, Rule::use_decl)
             .filter_map(|u| {
                 Some(Use {
@@ -203,7 +218,7 @@ impl Builder {
     fn item(&mut self, pair: &Pair<'_, Rule>) -> Option<Item> {
         let docs = doc_lines(pair);
         let decl = pair.clone().into_inner().find(|p| p.as_rule() != Rule::doc)?;
-        let span = self.span(&decl);
+        let span = self.tight_span(&decl);
         let clauses = self.clauses(&decl);
         let (kind, name, head) = match decl.as_rule() {
             Rule::fact_decl => {
@@ -301,7 +316,7 @@ impl Builder {
         for c in all(pair, Rule::clause) {
             let Some(body) = c.clone().into_inner().find(|p| p.as_rule() != Rule::doc) else { continue };
             match self.clause(&body) {
-                Ok(kind) => out.push(Clause { docs: doc_lines(&c), kind, span: self.span(&body) }),
+                Ok(kind) => out.push(Clause { docs: doc_lines(&c), kind, span: self.tight_span(&body) }),
                 Err(d) => self.diags.push(*d),
             }
         }
@@ -373,6 +388,7 @@ impl Builder {
                         "a priority is a whole number from 0 to 4294967295",
                     )
                     .label("not a whole number")
+                    .help("write a whole number such as `priority 1`; higher numbers prevail")
                 })?;
                 ClauseKind::Priority(value)
             }

@@ -281,20 +281,59 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, e: &pest::error::Error<R
                 1..=5 => join_or(&wanted),
                 _ => format!("{}, …", wanted.iter().take(5).cloned().collect::<Vec<_>>().join(", ")),
             };
-            let mut d = Diagnostic::error(Code::Syntax, span, format!("expected {list}, found {found}"))
-                .label("not expected here");
-            if RESERVED.contains(&word) {
-                d = d.help(format!("`{word}` is a reserved word of the language; it cannot be used as a name"));
-            } else if !word.is_empty() {
+            let suggestion = if word.is_empty() {
+                None
+            } else {
                 let keywords =
                     RESERVED.iter().copied().chain(["bool", "integer", "decimal", "date", "duration", "enum"]);
-                if let Some(h) = did_you_mean_help(word, keywords) {
-                    d = d.help(h);
-                }
-            }
-            d
+                did_you_mean_help(word, keywords)
+            };
+            let help = if RESERVED.contains(&word) {
+                format!("`{word}` is a reserved word of the language; it cannot be used as a name")
+            } else if let Some(s) = suggestion {
+                s
+            } else if let Some(open) = unclosed(chunk.get(..pos).unwrap_or("")) {
+                format!("a `{open}` opened earlier in this declaration is not closed")
+            } else {
+                "each clause starts with its keyword on a new line; see docs/language.md for the form of each declaration"
+                    .to_string()
+            };
+            Diagnostic::error(Code::Syntax, span, format!("expected {list}, found {found}"))
+                .label("not expected here")
+                .help(help)
         }
     }
+}
+
+/// The innermost bracket left open in `text` (texts and comments ignored), if any.
+fn unclosed(text: &str) -> Option<char> {
+    let mut open = Vec::new();
+    for line in text.lines() {
+        let mut in_text = false;
+        let mut escaped = false;
+        let mut prev = ' ';
+        for c in line.chars() {
+            if in_text {
+                match (escaped, c) {
+                    (false, '\\') => escaped = true,
+                    (false, '"') => in_text = false,
+                    _ => escaped = false,
+                }
+                continue;
+            }
+            match c {
+                '"' => in_text = true,
+                '/' if prev == '/' => break,
+                '(' | '{' => open.push(c),
+                ')' | '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    open.pop()
 }
 
 fn join_or(items: &[String]) -> String {

@@ -67,7 +67,9 @@ pub fn scan(text: &str) -> Scan {
                     out.chunks.push(start);
                 }
             }
-            if !line.trim().is_empty() {
+            let trimmed = line.trim_start();
+            let plain_comment = trimmed.starts_with("//") && !trimmed.starts_with("///");
+            if !trimmed.is_empty() && !plain_comment {
                 doc_block_start = None;
             }
         }
@@ -138,6 +140,12 @@ mod tests {
         let text = "instrument x\n\n/// d\nfact a : bool\n  help en \"fact\"\ndefine b\n = true\n";
         let s = scan(text);
         assert_eq!(s.chunks, vec![0, text.find("/// d").unwrap(), text.find("define").unwrap()]);
+    }
+
+    #[test]
+    fn a_comment_between_docs_and_their_declaration_keeps_them_together() {
+        let text = "instrument x\n\n/// d\n// note\nfact a : bool\n";
+        assert_eq!(scan(text).chunks, vec![0, text.find("/// d").unwrap()]);
     }
 
     #[test]
