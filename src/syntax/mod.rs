@@ -215,7 +215,7 @@ fn describe(rule: Rule) -> String {
         return "a clause".into();
     }
     match rule {
-        Rule::EOI => "the end of the file".into(),
+        Rule::EOI => "the end of the declaration".into(),
         Rule::item | Rule::items | Rule::fact_decl | Rule::define_decl | Rule::norm_decl | Rule::exception_decl => {
             "a declaration (fact, define, role, evidence, obligation, prohibition, exception, test, …)".into()
         }
@@ -253,16 +253,25 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, e: &pest::error::Error<R
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let word = word_at(chunk, pos);
-    let found = if word.is_empty() {
-        chunk.get(pos..).and_then(|r| r.chars().next()).map_or("the end of the file".to_string(), |c| {
-            if c == '\n' { "the end of the line".to_string() } else { format!("`{c}`") }
-        })
+    let content_end = chunk.trim_end().len();
+    let (found, span) = if pos >= content_end {
+        // The declaration stopped short: point at its last character.
+        let last =
+            chunk.get(..content_end).and_then(|c| c.char_indices().last()).map_or((0, 0), |(i, c)| (i, c.len_utf8()));
+        ("the end of the declaration".to_string(), Span::new(file, base + last.0, base + last.0 + last.1))
     } else {
-        format!("`{word}`")
+        let word = word_at(chunk, pos);
+        let next = chunk.get(pos..).and_then(|r| r.chars().next());
+        let found = match (word.is_empty(), next) {
+            (false, _) => format!("`{word}`"),
+            (true, Some('\n' | '\r')) => "the end of the line".to_string(),
+            (true, Some(c)) => format!("`{c}`"),
+            (true, None) => "the end of the declaration".to_string(),
+        };
+        let width = word.len().max(next.map_or(0, char::len_utf8));
+        (found, Span::new(file, base + pos, base + pos + width))
     };
-    let width = chunk.get(pos..).and_then(|r| r.chars().next()).map_or(0, |c| c.len_utf8());
-    let span = Span::new(file, base + pos, base + pos + word.len().max(width));
+    let word = if pos >= content_end { "" } else { word_at(chunk, pos) };
     match &e.variant {
         ErrorVariant::CustomError { message } => {
             Diagnostic::error(Code::TooLarge, span, format!("this declaration is too complex to read ({message})"))
@@ -270,7 +279,8 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, e: &pest::error::Error<R
         }
         ErrorVariant::ParsingError { positives, .. } => {
             let mut wanted: Vec<String> = Vec::new();
-            for r in positives {
+            let useful = positives.iter().filter(|r| **r != Rule::EOI || positives.len() == 1);
+            for r in useful {
                 let d = describe(*r);
                 if !wanted.contains(&d) {
                     wanted.push(d);
@@ -298,9 +308,8 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, e: &pest::error::Error<R
                 "each clause starts with its keyword on a new line; see docs/language.md for the form of each declaration"
                     .to_string()
             };
-            Diagnostic::error(Code::Syntax, span, format!("expected {list}, found {found}"))
-                .label("not expected here")
-                .help(help)
+            let label = if pos >= content_end { "the declaration ends here" } else { "not expected here" };
+            Diagnostic::error(Code::Syntax, span, format!("expected {list}, found {found}")).label(label).help(help)
         }
     }
 }
