@@ -5,7 +5,10 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
 use serde::Serialize;
 
 use crate::source::{Sources, Span};
@@ -45,7 +48,7 @@ macro_rules! codes {
 codes! {
     Syntax = "N0001", "syntax", "The text does not follow the grammar of the rule language.";
     TooDeep = "N0002", "too-deep", "Brackets or operators are nested deeper than the limit.";
-    TooLarge = "N0003", "too-large", "A file or a list in it is larger than the limit.";
+    TooLarge = "N0003", "too-large", "A file, or the set of files, is larger than the limit.";
     BadLiteral = "N0004", "bad-literal", "A date, number or text is malformed (e.g. 2026-02-30).";
     Unreadable = "N0005", "unreadable", "A policy file could not be read.";
     UnknownName = "N0101", "unknown-name", "A name that is not declared, or not imported, where it is used.";
@@ -173,9 +176,38 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// A file for miette whose columns count characters, as our `file:line:col` does (miette's own
+/// count bytes, which disagree on lines with Korean text).
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let offset = span.offset().min(self.text.len());
+        let line_start = self.text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let column = self.text.get(line_start..offset).map_or(0, |t| t.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            if before == 0 && after == 0 { column } else { inner.column() },
+            inner.line_count(),
+        )))
+    }
+}
+
 struct Rendered<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<CharColumns>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
 }
@@ -236,7 +268,7 @@ pub fn render_human(sources: &Sources, diags: &[Diagnostic], color: bool) -> Str
             && let Some(file) = sources.get(span.file)
         {
             out.push_str(&format!("{}: ", sources.location(span)));
-            source = Some(NamedSource::new(file.name.clone(), file.text.clone()));
+            source = Some(CharColumns { name: file.name.clone(), text: file.text.clone() });
             let label = if d.label.is_empty() { None } else { Some(d.label.clone()) };
             labels.push(LabeledSpan::new_primary_with_span(label, to_source_span(span)));
             for (rs, rl) in &d.related {

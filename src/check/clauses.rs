@@ -211,8 +211,9 @@ fn check_languages(
     }
     for (lang, name) in [("en", "English"), ("ko", "Korean")] {
         if !langs.contains(&lang) {
+            let make = if lang == "en" { Diagnostic::error } else { Diagnostic::warning };
             diags.push(
-                Diagnostic::warning(Code::ClauseMissing, span, format!("this {} has no {name} {needs}", owner.word()))
+                make(Code::ClauseMissing, span, format!("this {} has no {name} {needs}", owner.word()))
                     .label(format!("no `{needs} {lang}`"))
                     .help(format!(
                         "reports and questionnaires are given in English and Korean; add `{needs} {lang} \"…\"`"

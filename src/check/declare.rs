@@ -216,6 +216,7 @@ impl Checker<'_> {
     fn declare_fact(&mut self, mid: ModuleId, item: &ast::Item) {
         let name = &item.name.name;
         if let Some(&first) = self.fact_ids.get(name) {
+            self.duplicate_facts.insert(name.clone());
             let (first_span, first_module) = match self.policy.fact(first) {
                 Some(f) => (f.span, self.policy.module(f.module).map(|m| m.id.clone()).unwrap_or_default()),
                 None => return,

@@ -26,6 +26,9 @@ impl Checker<'_> {
             if let Some(&id) = self.item_ids.get(&(m, name.to_string())) {
                 return Resolved::Item(id);
             }
+            if let Some(&fid) = self.fact_ids.get(name) {
+                return self.fact_visibility(m, fid);
+            }
             // Otherwise a name declared by exactly one imported module.
             let uses = self.policy.module(m).map(|md| md.uses.clone()).unwrap_or_default();
             let found: Vec<ItemId> =
@@ -36,11 +39,7 @@ impl Checker<'_> {
             };
         }
         if let Some(&fid) = self.fact_ids.get(name) {
-            let visible = self
-                .policy
-                .fact(fid)
-                .is_some_and(|f| f.module == m || self.policy.module(m).is_some_and(|md| md.uses.contains(&f.module)));
-            return if visible { Resolved::Fact(fid) } else { Resolved::Hidden(fid) };
+            return self.fact_visibility(m, fid);
         }
         if let Some((prefix, last)) = name.rsplit_once('.')
             && let Some(&target) = self.qualifiers.get(m.0 as usize).and_then(|q| q.get(prefix))
@@ -49,6 +48,28 @@ impl Checker<'_> {
             return Resolved::Item(id);
         }
         Resolved::Unknown
+    }
+
+    fn fact_visibility(&self, m: ModuleId, fid: FactId) -> Resolved {
+        let visible = self
+            .policy
+            .fact(fid)
+            .is_some_and(|f| f.module == m || self.policy.module(m).is_some_and(|md| md.uses.contains(&f.module)));
+        if visible { Resolved::Fact(fid) } else { Resolved::Hidden(fid) }
+    }
+
+    /// The imported modules that declare a rule called `name`, when more than one does.
+    fn ambiguity(&self, m: ModuleId, name: &str) -> Vec<String> {
+        if name.contains('.') {
+            return Vec::new();
+        }
+        let uses = self.policy.module(m).map(|md| md.uses.clone()).unwrap_or_default();
+        let found: Vec<String> = uses
+            .iter()
+            .filter(|u| self.item_ids.contains_key(&(**u, name.to_string())))
+            .filter_map(|u| self.policy.module(*u).map(|md| format!("{}.{name}", md.id)))
+            .collect();
+        if found.len() > 1 { found } else { Vec::new() }
     }
 
     /// Names a reference in module `m` could have meant: visible facts, local rules and the
@@ -97,6 +118,16 @@ impl Checker<'_> {
     }
 
     pub(super) fn unknown_name(&mut self, m: ModuleId, ident: &ast::Ident, what: &str, kinds: Option<&[ItemKind]>) {
+        let ambiguous = self.ambiguity(m, &ident.name);
+        if !ambiguous.is_empty() {
+            let quoted: Vec<String> = ambiguous.iter().map(|a| format!("`{a}`")).collect();
+            let d = self
+                .err(Code::UnknownName, ident.span, format!("`{}` is declared by several imported modules", ident.name))
+                .label("ambiguous")
+                .help(format!("write the full name: {}", quoted.join(" or ")));
+            self.push(d);
+            return;
+        }
         let mut d = self
             .err(Code::UnknownName, ident.span, format!("there is no {what} called `{}`", ident.name))
             .label("unknown name");
@@ -113,6 +144,9 @@ impl Checker<'_> {
     }
 
     fn hidden_fact(&mut self, fid: FactId, ident: &ast::Ident) {
+        if self.duplicate_facts.contains(&ident.name) {
+            return; // the duplicate declaration is reported; which one is visible is moot
+        }
         let module =
             self.policy.fact(fid).and_then(|f| self.policy.module(f.module)).map(|m| m.id.clone()).unwrap_or_default();
         let d = self
@@ -415,7 +449,15 @@ impl Checker<'_> {
                     any
                 }
             }
-            _ => {
+            Resolved::Fact(_) | Resolved::Hidden(_) => {
+                let d = self
+                    .err(Code::WrongKind, ident.span, format!("`{}` is a fact, not a norm", ident.name))
+                    .label(format!("`{words}` needs a norm"))
+                    .help(format!("use the fact's value directly (e.g. `{0}` or `{0} = …`)", ident.name));
+                self.push(d);
+                any
+            }
+            Resolved::Unknown => {
                 self.unknown_name(m, ident, "norm", Some(&[ItemKind::Obligation, ItemKind::Prohibition]));
                 any
             }

@@ -313,7 +313,15 @@ impl Checker<'_> {
                             Target::Standard { name: name.value.clone(), part: part.as_ref().map(|p| p.value.clone()) }
                         }
                         CrosswalkTarget::Rule(r) => {
-                            Target::Rule { name: r.name.clone(), item: self.crosswalk_target(r) }
+                            let item = self.crosswalk_target(r);
+                            if item == Some(from) {
+                                self.push(
+                                    Diagnostic::error(Code::WrongKind, r.span, "a norm cannot correspond to itself")
+                                        .label("the same norm")
+                                        .help("a crosswalk points at a norm of another instrument, or at a standard"),
+                                );
+                            }
+                            Target::Rule { name: r.name.clone(), item }
                         }
                     };
                     self.policy.crosswalks.push(Crosswalk {
@@ -341,7 +349,14 @@ impl Checker<'_> {
     /// A crosswalk may point at any loaded module by its full name, without `use`. A module that
     /// is not loaded cannot be checked and is left unresolved.
     fn crosswalk_target(&mut self, r: &ast::Ident) -> Option<ItemId> {
-        let (module, name) = r.name.rsplit_once('.')?;
+        let Some((module, name)) = r.name.rsplit_once('.') else {
+            self.push(
+                Diagnostic::error(Code::UnknownName, r.span, format!("`{}` is not the full name of a norm", r.name))
+                    .label("module missing")
+                    .help("a crosswalk names the norm with its module, e.g. `kr.ai_basic_act.risk_management_plan`"),
+            );
+            return None;
+        };
         let &mid = self.module_ids.get(module)?;
         if let Some(&id) = self.item_ids.get(&(mid, name.to_string()))
             && self.policy.item(id).is_some_and(|i| i.kind.is_norm())

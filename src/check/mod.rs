@@ -66,6 +66,8 @@ struct Checker<'a> {
     deps: Vec<BTreeSet<Node>>,
     /// Files whose module imports a module that is not loaded.
     incomplete: BTreeSet<FileId>,
+    /// Facts declared more than once.
+    duplicate_facts: BTreeSet<String>,
     /// Names of declarations that failed to parse.
     broken: BTreeSet<String>,
     /// The declaration being checked, for diagnostics and dependencies.
@@ -91,6 +93,7 @@ impl<'a> Checker<'a> {
             current: None,
             broken: BTreeSet::new(),
             incomplete: BTreeSet::new(),
+            duplicate_facts: BTreeSet::new(),
         }
     }
 

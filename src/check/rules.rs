@@ -31,7 +31,8 @@ fn key(e: &Expr) -> String {
     let list = |xs: &[Expr], sep: &str| xs.iter().map(key).collect::<Vec<_>>().join(sep);
     match &e.kind {
         ExprKind::Bool(b) => b.to_string(),
-        ExprKind::Unknown => "unknown".into(),
+        // `unknown` written by the author, or a part that already has an error: never equal to another.
+        ExprKind::Unknown => format!("unknown@{}:{}", e.span.file.0, e.span.start),
         ExprKind::AsOf => "as_of".into(),
         ExprKind::Number { value, unit } => format!("{value}{}", unit.as_deref().unwrap_or("")),
         ExprKind::Date(d) => d.to_string(),
@@ -290,6 +291,12 @@ impl Checker<'_> {
                 (Tri::False, _) | (_, Tri::True) => Tri::False,
                 (Tri::True, Tri::False) => Tri::True,
                 _ => Tri::Unknown,
+            };
+            // A rule limited in time holds only in some periods: never "always".
+            let holds = if holds == Tri::True && !(item.from.is_empty() && item.until.is_empty()) {
+                Tri::Unknown
+            } else {
+                holds
             };
             let roles_possible =
                 item.binds.is_empty() || item.binds.iter().any(|r| memo.get(r.0 as usize) != Some(&Tri::False));

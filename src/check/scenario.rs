@@ -68,9 +68,22 @@ impl Checker<'_> {
                     }
                 }
                 ClauseKind::Expect { target, outcome, outcome_span } => {
-                    if let Some(id) = self.expectation(m, target, *outcome, *outcome_span) {
-                        test.expects.push((id, *outcome, c.span));
+                    let Some(id) = self.expectation(m, target, *outcome, *outcome_span) else { continue };
+                    let earlier = test.expects.iter().find(|(e, o, _)| *e == id && !consistent(*o, *outcome));
+                    if let Some(&(_, first, first_span)) = earlier {
+                        let d = Diagnostic::error(
+                            Code::BadExpectation,
+                            *outcome_span,
+                            format!("`{}` cannot be both `{}` and `{}`", target.name, first.words(), outcome.words()),
+                        )
+                        .label("contradicts an earlier expectation")
+                        .related(first_span, "the earlier expectation")
+                        .help("a norm that applies can also be `met`, `not met` or `unknown`; other outcomes exclude each other")
+                        .in_context(self.ctx());
+                        self.push(d);
+                        continue;
                     }
+                    test.expects.push((id, *outcome, c.span));
                 }
                 _ => {}
             }
@@ -175,4 +188,11 @@ impl Checker<'_> {
         }
         Some(id)
     }
+}
+
+/// Whether two expectations for one rule can both hold: a norm that applies is also met, not met
+/// or undecided; every other pair (and the same outcome twice) is a contradiction or a repeat.
+fn consistent(a: Outcome, b: Outcome) -> bool {
+    use Outcome::*;
+    matches!((a, b), (Applies, Met | NotMet | Unknown) | (Met | NotMet | Unknown, Applies))
 }

@@ -251,3 +251,75 @@ fn the_shipped_policies_are_clean() {
     assert!(pos("eu.ai_act.annex_iii_high_risk") < pos("eu.ai_act.high_risk"));
     assert!(pos("eu.ai_act.art_6_3_derogation") < pos("eu.ai_act.annex_iii_high_risk"));
 }
+
+#[test]
+fn roles_of_imported_modules_can_be_bound_by_full_name() {
+    let vocab =
+        "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n\nrole provider\n  title en \"P\"\n  title ko \"P\"\n";
+    let inst = "instrument i\n  title en \"I\"\n  title ko \"I\"\n  jurisdiction EU\n\nuse v\n\nobligation n\n  cite \"Art. 1\"\n  binds v.provider\n  from 2026-08-02\n  title en \"N\"\n  title ko \"N\"\n";
+    let d = run(&[("v.norma", vocab), ("i.norma", inst)]);
+    assert!(d.is_empty(), "{:?}", codes(&d));
+}
+
+#[test]
+fn a_name_two_imported_modules_declare_must_be_written_in_full() {
+    let a =
+        "vocabulary a\n  title en \"A\"\n  title ko \"A\"\n\ndefine x\n  title en \"X\"\n  title ko \"X\"\n  = true\n";
+    let b = a.replace("vocabulary a", "vocabulary b");
+    let i = "instrument i\n  title en \"I\"\n  title ko \"I\"\n  jurisdiction EU\n\nuse a\nuse b\n\ndefine y\n  title en \"Y\"\n  title ko \"Y\"\n  = x\n";
+    let d = run(&[("a.norma", a), ("b.norma", &b), ("i.norma", i)]);
+    assert_eq!(codes(&d), vec!["N0101"]);
+    assert!(d[0].message.contains("several imported modules"), "{}", d[0].message);
+    assert_eq!(d[0].help.as_deref(), Some("write the full name: `a.x` or `b.x`"));
+}
+
+#[test]
+fn facts_without_a_group_are_usable() {
+    let d = with_head(
+        "\nfact revenue : decimal EUR\n  question en \"?\"\n  question ko \"?\"\n\ndefine big\n  title en \"B\"\n  title ko \"B\"\n  = revenue > EUR 10\n",
+    );
+    assert!(d.is_empty(), "{:?}", codes(&d));
+}
+
+#[test]
+fn is_met_on_a_fact_names_the_mistake() {
+    let d = with_head(&norm("n", "  when system.b is met\n"));
+    assert_eq!(codes(&d), vec!["N0108"]);
+}
+
+#[test]
+fn contradictory_expectations_are_reported() {
+    let d = with_head(&format!(
+        "{}\ntest \"t\"\n  as_of 2027-01-01\n  expect n applies\n  expect n unknown\n  expect n not applicable\n  expect uses_facts true\n  expect uses_facts true\n",
+        norm("n", "")
+    ));
+    assert_eq!(codes(&d), vec!["N1001", "N1001"]);
+}
+
+#[test]
+fn crosswalks_must_name_another_norm_in_full() {
+    let d = with_head(&norm("n", "  crosswalk nowhere relation partial\n"));
+    assert_eq!(codes(&d), vec!["N0101"]);
+    let d = with_head(&norm("n", "  crosswalk t.n relation partial\n"));
+    assert_eq!(codes(&d), vec!["N0108"]);
+    let d = with_head(&norm("n", "  crosswalk t.m relation partial\n"));
+    assert_eq!(codes(&d), vec!["N0101"]);
+    let ok = with_head(&norm("n", "  crosswalk other.module.rule relation partial\n"));
+    assert!(ok.is_empty(), "a module that is not loaded cannot be checked: {:?}", codes(&ok));
+}
+
+#[test]
+fn a_transitional_exemption_does_not_make_a_norm_unreachable() {
+    let d = with_head(&format!(
+        "{}\nexemption transitional to n\n  cite \"x\"\n  when true\n  until 2027-08-02\n",
+        norm("n", "  when system.b\n")
+    ));
+    assert!(d.is_empty(), "{:?}", codes(&d));
+}
+
+#[test]
+fn an_english_title_is_required() {
+    let d = with_head("\nrole other\n  title ko \"다른\"\n");
+    assert_eq!(codes(&d), vec!["N0902"]);
+    assert_eq!(d[0].severity, Severity::Error);
+}

@@ -6,7 +6,7 @@ use norma::diagnostics::{self, Diagnostic, Severity};
 use norma::source::Sources;
 
 use super::files::{Loaded, policy_files, read_into};
-use super::{FINDINGS, Format, OK, USAGE};
+use super::{FINDINGS, Format, OK, USAGE, out};
 
 /// Loads the policy set named by `paths` (the embedded one when empty), with the shipped
 /// modules it imports but does not contain; returns how many files the user named.
@@ -43,15 +43,15 @@ pub fn run(paths: &[PathBuf], format: Format, color: bool) -> u8 {
     diags.retain(|d| d.severity == Severity::Error || d.span.is_none_or(|s| (s.file.0 as usize) < own));
     print_diags(&sources, &diags, format, color);
     if format == Format::Human {
-        println!("{}", summary(&sources, own, &diags));
+        out(&format!("{}\n", summary(&sources, own, &diags)));
     }
     if diags.is_empty() { OK } else { FINDINGS }
 }
 
 fn print_diags(sources: &Sources, diags: &[Diagnostic], format: Format, color: bool) {
     match format {
-        Format::Human => print!("{}", diagnostics::render_human(sources, diags, color)),
-        Format::Json => print!("{}", diagnostics::render_json(sources, diags)),
+        Format::Human => out(&diagnostics::render_human(sources, diags, color)),
+        Format::Json => out(&diagnostics::render_json(sources, diags)),
     }
 }
 

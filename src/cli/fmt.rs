@@ -6,7 +6,7 @@ use norma::diagnostics::{self, Diagnostic};
 use norma::source::Sources;
 
 use super::files::{policy_files, read_into, write_atomic};
-use super::{FINDINGS, OK, USAGE};
+use super::{FINDINGS, OK, USAGE, err, out};
 
 pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
@@ -15,7 +15,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let files = match loaded {
         Ok(f) => f,
         Err(d) => {
-            eprint!("{}", diagnostics::render_human(&Sources::new(), &[*d], false));
+            err(&diagnostics::render_human(&Sources::new(), &[*d], false));
             return USAGE;
         }
     };
@@ -33,22 +33,22 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         }
         unformatted += 1;
         if check {
-            println!("not formatted: {}", path.display());
+            out(&format!("not formatted: {}\n", path.display()));
         } else if let Err(e) = write_atomic(path, &formatted) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            err(&format!("error: cannot write `{}`: {e}\n", path.display()));
             return USAGE;
         } else {
-            println!("formatted: {}", path.display());
+            out(&format!("formatted: {}\n", path.display()));
         }
     }
     if !syntax_errors.is_empty() {
         diagnostics::sort(&mut syntax_errors);
-        eprint!("{}", diagnostics::render_human(&sources, &syntax_errors, false));
-        eprintln!("files with syntax errors were left unchanged");
+        err(&diagnostics::render_human(&sources, &syntax_errors, false));
+        err("files with syntax errors were left unchanged\n");
         return FINDINGS;
     }
     if check && unformatted > 0 {
-        println!("{unformatted} of {} files need `norma fmt`", files.len());
+        out(&format!("{unformatted} of {} files need `norma fmt`\n", files.len()));
         return FINDINGS;
     }
     OK

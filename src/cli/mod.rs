@@ -79,6 +79,19 @@ impl Color {
     }
 }
 
+/// Writes to standard output. A closed pipe (`norma check | head`) is not an error worth a
+/// panic: the rest of the output is dropped.
+fn out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Writes to standard error, ignoring a closed stream.
+fn err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Exit code: no findings.
 const OK: u8 = 0;
 /// Exit code: findings.

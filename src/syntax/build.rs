@@ -160,7 +160,7 @@ impl Builder {
             Err(Box::new(
                 Diagnostic::error(Code::BadLiteral, self.span(pair), format!("`{raw}` is too large a number"))
                     .label("out of range")
-                    .help("numbers must be finite; use a unit (e.g. `1e25 FLOP`) for very large amounts"),
+                    .help("numbers must be below about 1.8e308; check the exponent"),
             ))
         }
     }
@@ -354,7 +354,7 @@ impl Builder {
         let expr = || self.expr(&self.need(p, Rule::expr, "a condition")?);
         Ok(match p.as_rule() {
             Rule::cite_c => ClauseKind::Cite(all(p, Rule::string).map(|s| self.text(&s)).collect()),
-            Rule::binds_c => ClauseKind::Binds(all(p, Rule::ident).map(|s| self.ident(&s)).collect()),
+            Rule::binds_c => ClauseKind::Binds(all(p, Rule::path).map(|s| self.ident(&s)).collect()),
             Rule::title_c => ClauseKind::Title(self.localized(p)?),
             Rule::text_c => ClauseKind::Body(self.localized(p)?),
             Rule::question_c => ClauseKind::Question(self.localized(p)?),

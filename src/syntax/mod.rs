@@ -216,7 +216,14 @@ fn describe(rule: Rule) -> String {
     }
     match rule {
         Rule::EOI => "the end of the declaration".into(),
-        Rule::item | Rule::items | Rule::fact_decl | Rule::define_decl | Rule::norm_decl | Rule::exception_decl => {
+        Rule::item
+        | Rule::items
+        | Rule::norm_kind
+        | Rule::exception_kind
+        | Rule::fact_decl
+        | Rule::define_decl
+        | Rule::norm_decl
+        | Rule::exception_decl => {
             "a declaration (fact, define, role, evidence, obligation, prohibition, exception, test, …)".into()
         }
         Rule::header | Rule::module_kind | Rule::file_header => {
