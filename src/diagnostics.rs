@@ -167,6 +167,41 @@ impl Diagnostic {
     }
 }
 
+/// Keeps the first `max` diagnostics of each file (they must be sorted) and adds one saying how
+/// many more there were, so hostile or badly broken input cannot flood the output.
+pub fn cap_per_file(diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::with_capacity(diags.len().min(max * 4));
+    let mut dropped: Vec<(crate::source::FileId, usize, Span)> = Vec::new();
+    let mut kept_in_file = 0usize;
+    let mut current = None;
+    for d in diags {
+        let file = d.span.map(|s| s.file);
+        if file != current {
+            current = file;
+            kept_in_file = 0;
+        }
+        match (file, d.span) {
+            (Some(f), Some(span)) if kept_in_file >= max => match dropped.last_mut() {
+                Some((last, n, _)) if *last == f => *n += 1,
+                _ => dropped.push((f, 1, span)),
+            },
+            _ => {
+                kept_in_file += 1;
+                out.push(d);
+            }
+        }
+    }
+    for (_, n, span) in dropped {
+        out.push(
+            Diagnostic::error(Code::TooLarge, span, format!("{n} more problems in this file are not shown"))
+                .label("the first of them")
+                .help(format!("only the first {max} problems of a file are listed; fix those and check again")),
+        );
+    }
+    sort(&mut out);
+    out
+}
+
 /// Sorts diagnostics by file, position and code, so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
@@ -178,12 +213,12 @@ pub fn sort(diags: &mut [Diagnostic]) {
 
 /// A file for miette whose columns count characters, as our `file:line:col` does (miette's own
 /// count bytes, which disagree on lines with Korean text).
-struct CharColumns {
-    name: String,
-    text: String,
+struct CharColumns<'s> {
+    name: &'s str,
+    text: &'s str,
 }
 
-impl SourceCode for CharColumns {
+impl SourceCode for CharColumns<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -195,7 +230,7 @@ impl SourceCode for CharColumns {
         let line_start = self.text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
         let column = self.text.get(line_start..offset).map_or(0, |t| t.chars().count());
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.name.to_string(),
             inner.data(),
             *inner.span(),
             inner.line(),
@@ -207,7 +242,7 @@ impl SourceCode for CharColumns {
 
 struct Rendered<'a> {
     diag: &'a Diagnostic,
-    source: Option<CharColumns>,
+    source: Option<CharColumns<'a>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
 }
@@ -268,7 +303,7 @@ pub fn render_human(sources: &Sources, diags: &[Diagnostic], color: bool) -> Str
             && let Some(file) = sources.get(span.file)
         {
             out.push_str(&format!("{}: ", sources.location(span)));
-            source = Some(CharColumns { name: file.name.clone(), text: file.text.clone() });
+            source = Some(CharColumns { name: &file.name, text: &file.text });
             let label = if d.label.is_empty() { None } else { Some(d.label.clone()) };
             labels.push(LabeledSpan::new_primary_with_span(label, to_source_span(span)));
             for (rs, rl) in &d.related {

@@ -33,5 +33,5 @@ pub fn check_sources(sources: &Sources) -> (Policy, Vec<Diagnostic>) {
     let (policy, more) = check::check(sources, modules, &broken);
     diags.extend(more);
     diagnostics::sort(&mut diags);
-    (policy, diags)
+    (policy, diagnostics::cap_per_file(diags, limits::MAX_DIAGNOSTICS_PER_FILE))
 }

@@ -15,3 +15,6 @@ pub const MAX_PARSER_CALLS: usize = 50_000_000;
 
 /// Most policy files in one run.
 pub const MAX_FILES: usize = 10_000;
+
+/// Most diagnostics reported for one file; the rest are counted, not listed.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 200;
