@@ -488,4 +488,15 @@ mod tests {
         sorted.sort();
         assert_eq!(v, sorted);
     }
+
+    #[test]
+    fn floods_are_capped_per_file() {
+        let file = crate::source::FileId(0);
+        let many: Vec<Diagnostic> =
+            (0..10).map(|i| Diagnostic::error(Code::UnknownName, Span::new(file, i, i + 1), "x")).collect();
+        let capped = cap_per_file(many, 3);
+        assert_eq!(capped.len(), 4);
+        assert_eq!(capped[3].code, Code::TooLarge);
+        assert_eq!(capped[3].message, "7 more problems in this file are not shown");
+    }
 }
