@@ -202,6 +202,8 @@ pub struct Item {
     pub valid_for: Option<Expr>,
     /// A definition's type (Bool for other rules).
     pub ty: Type,
+    /// The classification label a definition is reported as (`high_risk`, `generative`, …).
+    pub label: Option<String>,
     /// Where it is declared.
     pub span: Span,
 }

@@ -55,7 +55,7 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
         Owner::Module(ModuleKind::Vocabulary) => &["title", "source", "note"],
         Owner::Item(kind) => match kind {
             ItemKind::Fact => &["question", "help", "note", "cite", "title"],
-            ItemKind::Define => &["cite", "title", "text", "note", "="],
+            ItemKind::Define => &["cite", "title", "text", "note", "=", "label"],
             ItemKind::Role => &["cite", "title", "text", "note", "when"],
             ItemKind::Evidence => &["title", "text", "note", "help", "question", "valid for"],
             ItemKind::Obligation | ItemKind::Prohibition => NORM,
@@ -84,6 +84,7 @@ fn required(owner: Owner) -> &'static [&'static str] {
 
 const SINGLE: &[&str] = &[
     "cite",
+    "label",
     "binds",
     "when",
     "unless",

@@ -336,6 +336,7 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
             .collect(),
         valid_for: None,
         ty: Type::Bool,
+        label: c.iter().find_map(|x| if let ClauseKind::Label(l) = &x.kind { Some(l.name.clone()) } else { None }),
         span: item.name.span,
     }
 }

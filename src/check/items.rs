@@ -117,10 +117,40 @@ impl Checker<'_> {
         if out.kind == ItemKind::Define && out.value.is_none() {
             out.ty = Type::Any;
         }
+        if let Some(label) = item.clauses.iter().find_map(|c| if let ClauseKind::Label(l) = &c.kind { Some(l) } else { None })
+        {
+            self.check_label(m, id, label, &out.ty);
+        }
         if let Some(slot) = self.policy.items.get_mut(id.0 as usize) {
             *slot = out;
         }
         self.typed.insert(id);
+    }
+
+    /// A classification label is a true/false definition, and names one label per module.
+    fn check_label(&mut self, m: ModuleId, id: ItemId, label: &ast::Ident, ty: &Type) {
+        if !matches!(ty, Type::Bool | Type::Any) {
+            let d = Diagnostic::error(
+                Code::TypeMismatch,
+                label.span,
+                format!("a classification label must be true or false, but this definition is {}", self.describe(ty)),
+            )
+            .label("not true/false")
+            .help("put the label on a definition that says whether the system is in the class")
+            .in_context(self.ctx());
+            self.push(d);
+        }
+        let other = self.policy.items.iter().enumerate().find(|(i, x)| {
+            *i != id.0 as usize && x.module == m && x.label.as_deref() == Some(label.name.as_str()) && self.typed.contains(&ItemId(*i as u32))
+        });
+        if let Some((_, first)) = other {
+            let d = Diagnostic::error(Code::Duplicate, label.span, format!("the label `{}` is already given to `{}`", label.name, first.name))
+                .label("second definition with this label")
+                .related(first.span, "first definition with this label")
+                .help("each classification label belongs to one definition of the instrument")
+                .in_context(self.ctx());
+            self.push(d);
+        }
     }
 
     fn role(&mut self, m: ModuleId, r: &ast::Ident) -> Option<ItemId> {

@@ -335,6 +335,7 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
         ClauseKind::Crosswalk(xw) => Parts::text(format!("{keyword} {}", crosswalk(xw))),
         ClauseKind::Severity(name) | ClauseKind::Jurisdiction(name) => Parts::text(format!("{keyword} {}", name.name)),
         ClauseKind::Priority(n) => Parts::text(format!("{keyword} {n}")),
+        ClauseKind::Label(l) => Parts::text(format!("{keyword} {}", l.name)),
         ClauseKind::Version { name, label, in_force } => {
             Parts::text(format!("{keyword} {} {} in_force {}", name.name, quote(&label.value), date(in_force.date)))
         }

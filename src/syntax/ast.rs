@@ -406,6 +406,8 @@ pub enum ClauseKind {
     Severity(Ident),
     /// `priority 2`: higher wins over lower among exceptions to one rule.
     Priority(u32),
+    /// `label high_risk`: the definition is reported as this classification label.
+    Label(Ident),
     /// `valid for 12 months`
     ValidFor(Expr),
     /// `jurisdiction EU`
@@ -461,6 +463,7 @@ impl ClauseKind {
             ClauseKind::Crosswalk(_) => "crosswalk",
             ClauseKind::Severity(_) => "severity",
             ClauseKind::Priority(_) => "priority",
+            ClauseKind::Label(_) => "label",
             ClauseKind::ValidFor(_) => "valid for",
             ClauseKind::Jurisdiction(_) => "jurisdiction",
             ClauseKind::Version { .. } => "version",

@@ -378,6 +378,7 @@ impl Builder {
             Rule::crosswalk_c => ClauseKind::Crosswalk(
                 self.crosswalk(p).ok_or_else(|| self.missing(p, "a crosswalk target and relation"))?,
             ),
+            Rule::label_c => ClauseKind::Label(self.ident(&self.need(p, Rule::ident, "a label")?)),
             Rule::severity_c => ClauseKind::Severity(self.ident(&self.need(p, Rule::ident, "a severity")?)),
             Rule::priority_c => {
                 let n = self.need(p, Rule::number, "a whole number")?;

@@ -48,6 +48,7 @@ pub const RESERVED: &[&str] = &[
     "instrument",
     "is",
     "jurisdiction",
+    "label",
     "met",
     "not",
     "note",
