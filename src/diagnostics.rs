@@ -74,6 +74,11 @@ codes! {
     BadValue = "N0904", "bad-value", "A clause value outside the allowed words (severity, relation, language).";
     BadExpectation = "N1001", "bad-expectation", "A test expectation that cannot hold for that kind of rule.";
     BadGiven = "N1002", "bad-given", "A test gives a fact a value of the wrong type, or gives it twice.";
+    FactsSyntax = "N2001", "facts-syntax", "The facts file is not valid YAML, or breaks a YAML limit (depth, aliases, size).";
+    UnknownFact = "N2002", "unknown-fact", "A key in the facts file that is not a declared fact.";
+    FactType = "N2003", "fact-type", "A fact's value does not fit its declared type.";
+    FactValue = "N2004", "fact-value", "A value that the fact does not allow (an enumeration value, a date, a unit).";
+    BadEvidence = "N2005", "bad-evidence", "An evidence entry that is incomplete or malformed.";
 }
 
 impl fmt::Display for Code {

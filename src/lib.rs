@@ -8,11 +8,13 @@
 pub mod check;
 pub mod diagnostics;
 pub mod embedded;
+pub mod facts;
 pub mod format;
 pub mod limits;
 pub mod model;
 pub mod source;
 pub mod syntax;
+pub mod value;
 
 use diagnostics::Diagnostic;
 use model::Policy;

@@ -68,6 +68,8 @@ pub struct Fact {
     pub module: ModuleId,
     /// Its type.
     pub ty: Type,
+    /// Whether a number must be whole (`integer`, not `decimal`).
+    pub integer: bool,
     /// Doc comments.
     pub docs: Vec<String>,
     /// Questions by language.

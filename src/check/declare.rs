@@ -239,6 +239,7 @@ impl Checker<'_> {
             name: name.clone(),
             module: mid,
             ty,
+            integer: matches!(item.head, ItemHead::Fact(FactType::Integer(_))),
             docs: item.docs.clone(),
             questions: texts(&item.clauses, |k| if let ClauseKind::Question(l) = k { Some(l) } else { None }),
             help: texts(&item.clauses, |k| if let ClauseKind::Help(l) = k { Some(l) } else { None }),

@@ -117,7 +117,8 @@ impl Checker<'_> {
         if out.kind == ItemKind::Define && out.value.is_none() {
             out.ty = Type::Any;
         }
-        if let Some(label) = item.clauses.iter().find_map(|c| if let ClauseKind::Label(l) = &c.kind { Some(l) } else { None })
+        if let Some(label) =
+            item.clauses.iter().find_map(|c| if let ClauseKind::Label(l) = &c.kind { Some(l) } else { None })
         {
             self.check_label(m, id, label, &out.ty);
         }
@@ -141,14 +142,21 @@ impl Checker<'_> {
             self.push(d);
         }
         let other = self.policy.items.iter().enumerate().find(|(i, x)| {
-            *i != id.0 as usize && x.module == m && x.label.as_deref() == Some(label.name.as_str()) && self.typed.contains(&ItemId(*i as u32))
+            *i != id.0 as usize
+                && x.module == m
+                && x.label.as_deref() == Some(label.name.as_str())
+                && self.typed.contains(&ItemId(*i as u32))
         });
         if let Some((_, first)) = other {
-            let d = Diagnostic::error(Code::Duplicate, label.span, format!("the label `{}` is already given to `{}`", label.name, first.name))
-                .label("second definition with this label")
-                .related(first.span, "first definition with this label")
-                .help("each classification label belongs to one definition of the instrument")
-                .in_context(self.ctx());
+            let d = Diagnostic::error(
+                Code::Duplicate,
+                label.span,
+                format!("the label `{}` is already given to `{}`", label.name, first.name),
+            )
+            .label("second definition with this label")
+            .related(first.span, "first definition with this label")
+            .help("each classification label belongs to one definition of the instrument")
+            .in_context(self.ctx());
             self.push(d);
         }
     }
