@@ -8,6 +8,7 @@
 pub mod check;
 pub mod diagnostics;
 pub mod embedded;
+pub mod eval;
 pub mod facts;
 pub mod format;
 pub mod limits;

@@ -1,0 +1,349 @@
+//! Expressions evaluated in Kleene's three-valued logic, each result with the inputs that decided
+//! it (for traces, reasons and decisive questions).
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+
+use super::{Evaluator, Input};
+use crate::facts::Evidence;
+use crate::model::{Expr, ExprKind, ItemId};
+use crate::syntax::ast::BinaryOp;
+use crate::value::{Duration, TimeUnit, Value};
+
+/// A value and the inputs that decided it.
+pub(super) type Decided = (Value, Vec<Input>);
+
+/// The state of a piece of evidence on the assessment date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EvidenceState {
+    /// Held, dated on or before the assessment date, not expired and recent enough.
+    Fresh,
+    /// Held, but older than allowed.
+    Stale,
+    /// Held, but expired.
+    Expired,
+    /// Dated after the assessment date.
+    NotYetDated,
+    /// The organisation says it does not hold it.
+    NotHeld,
+    /// The facts file does not say.
+    Missing,
+}
+
+impl EvidenceState {
+    /// The word used in the outcome model.
+    pub fn word(self) -> &'static str {
+        match self {
+            EvidenceState::Fresh => "fresh",
+            EvidenceState::Stale => "stale",
+            EvidenceState::Expired => "expired",
+            EvidenceState::NotYetDated => "not_yet_dated",
+            EvidenceState::NotHeld => "not_held",
+            EvidenceState::Missing => "missing",
+        }
+    }
+}
+
+fn and(parts: Vec<Decided>) -> Decided {
+    if let Some((_, inputs)) = parts.iter().find(|(v, _)| *v == Value::Bool(false)) {
+        return (Value::Bool(false), inputs.clone());
+    }
+    if parts.iter().all(|(v, _)| *v == Value::Bool(true)) {
+        return (Value::Bool(true), parts.into_iter().flat_map(|(_, i)| i).collect());
+    }
+    (Value::Unknown, parts.into_iter().filter(|(v, _)| *v != Value::Bool(true)).flat_map(|(_, i)| i).collect())
+}
+
+fn or(parts: Vec<Decided>) -> Decided {
+    if let Some((_, inputs)) = parts.iter().find(|(v, _)| *v == Value::Bool(true)) {
+        return (Value::Bool(true), inputs.clone());
+    }
+    if parts.iter().all(|(v, _)| *v == Value::Bool(false)) {
+        return (Value::Bool(false), parts.into_iter().flat_map(|(_, i)| i).collect());
+    }
+    (Value::Unknown, parts.into_iter().filter(|(v, _)| *v != Value::Bool(false)).flat_map(|(_, i)| i).collect())
+}
+
+/// Kleene conjunction of two truth values.
+pub fn and2(a: &Value, b: &Value) -> Value {
+    and(vec![(a.clone(), Vec::new()), (b.clone(), Vec::new())]).0
+}
+
+/// Kleene disjunction of two truth values.
+pub fn or2(a: &Value, b: &Value) -> Value {
+    or(vec![(a.clone(), Vec::new()), (b.clone(), Vec::new())]).0
+}
+
+/// Kleene negation.
+pub fn not(a: &Value) -> Value {
+    match a {
+        Value::Bool(b) => Value::Bool(!b),
+        _ => Value::Unknown,
+    }
+}
+
+fn compare(a: &Value, b: &Value, as_of: Date) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Number(x, _), Value::Number(y, _)) => x.partial_cmp(y),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Duration(x), Value::Duration(y)) => x.compare(y, as_of),
+        _ => None,
+    }
+}
+
+fn equal(a: &Value, b: &Value, as_of: Date) -> Option<bool> {
+    match (a, b) {
+        (Value::Unknown, _) | (_, Value::Unknown) => None,
+        (Value::Duration(_), _) | (Value::Number(..), _) | (Value::Date(_), _) => {
+            compare(a, b, as_of).map(|o| o == Ordering::Equal)
+        }
+        (Value::Enum(_, x), Value::Enum(_, y)) => Some(x == y),
+        (Value::Set(_, x), Value::Set(_, y)) => Some(x == y),
+        (Value::Set(_, x), Value::List(ys)) | (Value::List(ys), Value::Set(_, x)) => {
+            let idx: Option<BTreeSet<u32>> =
+                ys.iter().map(|y| if let Value::Enum(_, i) = y { Some(*i) } else { None }).collect();
+            idx.map(|i| i == *x)
+        }
+        _ => Some(a == b),
+    }
+}
+
+fn members(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::Set(e, s) => Some(s.iter().map(|i| Value::Enum(*e, *i)).collect()),
+        Value::List(items) => Some(items.clone()),
+        _ => None,
+    }
+}
+
+fn binary(op: BinaryOp, a: &Value, b: &Value, as_of: Date) -> Value {
+    if !a.is_known() || !b.is_known() {
+        return Value::Unknown;
+    }
+    let truth = |x: Option<bool>| x.map_or(Value::Unknown, Value::Bool);
+    match op {
+        BinaryOp::Eq => truth(equal(a, b, as_of)),
+        BinaryOp::Ne => truth(equal(a, b, as_of).map(|e| !e)),
+        BinaryOp::Lt => truth(compare(a, b, as_of).map(Ordering::is_lt)),
+        BinaryOp::Le => truth(compare(a, b, as_of).map(Ordering::is_le)),
+        BinaryOp::Gt => truth(compare(a, b, as_of).map(Ordering::is_gt)),
+        BinaryOp::Ge => truth(compare(a, b, as_of).map(Ordering::is_ge)),
+        BinaryOp::In | BinaryOp::NotIn => {
+            let found = members(b).map(|ms| ms.iter().any(|m| equal(a, m, as_of) == Some(true)));
+            truth(if op == BinaryOp::In { found } else { found.map(|f| !f) })
+        }
+        BinaryOp::Includes => truth(members(a).map(|ms| ms.iter().any(|m| equal(m, b, as_of) == Some(true)))),
+        BinaryOp::IncludesAny | BinaryOp::IncludesAll => {
+            let (Some(have), Some(want)) = (members(a), members(b)) else { return Value::Unknown };
+            let has = |w: &Value| have.iter().any(|h| equal(h, w, as_of) == Some(true));
+            truth(Some(if op == BinaryOp::IncludesAny { want.iter().any(has) } else { want.iter().all(has) }))
+        }
+        BinaryOp::Add | BinaryOp::Sub => arithmetic(op, a, b),
+        BinaryOp::Mul => match (a, b) {
+            (Value::Number(x, u), Value::Number(y, w)) => Value::Number(x * y, u.clone().or_else(|| w.clone())),
+            (Value::Duration(d), Value::Number(n, _)) | (Value::Number(n, _), Value::Duration(d)) => {
+                whole(*n).and_then(|n| d.times(n)).map_or(Value::Unknown, Value::Duration)
+            }
+            _ => Value::Unknown,
+        },
+        BinaryOp::Div => match (a, b) {
+            (Value::Number(_, _), Value::Number(y, _)) if *y == 0.0 => Value::Unknown,
+            (Value::Number(x, u), Value::Number(y, w)) => {
+                let unit = if u == w { None } else { u.clone() };
+                Value::Number(x / y, unit)
+            }
+            _ => Value::Unknown,
+        },
+    }
+}
+
+fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 1e15).then_some(n as i64)
+}
+
+fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Value {
+    let sub = op == BinaryOp::Sub;
+    match (a, b) {
+        (Value::Number(x, u), Value::Number(y, w)) => {
+            Value::Number(if sub { x - y } else { x + y }, u.clone().or_else(|| w.clone()))
+        }
+        (Value::Date(d), Value::Duration(s)) | (Value::Duration(s), Value::Date(d)) => {
+            let s = if sub { s.negated() } else { s.clone() };
+            s.after(*d).map_or(Value::Unknown, |t| Value::Date(t.date()))
+        }
+        (Value::Date(x), Value::Date(y)) if sub => x
+            .since(*y)
+            .map_or(Value::Unknown, |span| Value::Duration(Duration::of(i64::from(span.get_days()), TimeUnit::Days))),
+        (Value::Duration(x), Value::Duration(y)) => Value::Duration(if sub { x.plus(&y.negated()) } else { x.plus(y) }),
+        _ => Value::Unknown,
+    }
+}
+
+impl Evaluator<'_> {
+    /// The state of evidence `item` on the assessment date, with an optional age limit.
+    pub fn evidence_state(&self, item: ItemId, max_age: Option<&Duration>) -> EvidenceState {
+        let Some(record) = self.facts.evidence.get(&item) else { return EvidenceState::Missing };
+        let Evidence::Held { date, expires, .. } = record else { return EvidenceState::NotHeld };
+        if *date > self.as_of {
+            return EvidenceState::NotYetDated;
+        }
+        if expires.is_some_and(|e| e <= self.as_of) {
+            return EvidenceState::Expired;
+        }
+        let valid_for = self.policy.item(item).and_then(|i| i.valid_for.as_ref()).and_then(|e| match self.eval(e).0 {
+            Value::Duration(d) => Some(d),
+            _ => None,
+        });
+        for limit in [valid_for.as_ref(), max_age].into_iter().flatten() {
+            if limit.after(*date).is_none_or(|end| end.date() < self.as_of) {
+                return EvidenceState::Stale;
+            }
+        }
+        EvidenceState::Fresh
+    }
+
+    /// Evaluates an expression (depth bounded by the parser).
+    pub(super) fn eval(&self, e: &Expr) -> Decided {
+        let none = Vec::new;
+        match &e.kind {
+            ExprKind::Bool(b) => (Value::Bool(*b), none()),
+            ExprKind::Unknown => (Value::Unknown, none()),
+            ExprKind::AsOf => (Value::Date(self.as_of), vec![Input::AsOf]),
+            ExprKind::Date(d) => (Value::Date(*d), none()),
+            ExprKind::Text(t) => (Value::Text(t.clone()), none()),
+            ExprKind::Number { value, unit } => match unit.as_deref().and_then(TimeUnit::from_word) {
+                Some(u) => (whole(*value).map_or(Value::Unknown, |n| Value::Duration(Duration::of(n, u))), none()),
+                None => (Value::Number(*value, unit.clone()), none()),
+            },
+            ExprKind::Variant(en, i) => (Value::Enum(*en, *i), none()),
+            ExprKind::Fact(f) => (self.facts.get(*f).clone(), vec![Input::Fact(*f)]),
+            ExprKind::Item(i) => (self.value(*i), vec![Input::Rule(*i)]),
+            ExprKind::Applies(i) => {
+                (self.outcome(*i).map_or(Value::Unknown, |o| o.applies.clone()), vec![Input::Rule(*i)])
+            }
+            ExprKind::IsMet(i) => (self.outcome(*i).map_or(Value::Unknown, |o| o.met.clone()), vec![Input::Rule(*i)]),
+            ExprKind::Set(items) => {
+                let parts: Vec<Decided> = items.iter().map(|x| self.eval(x)).collect();
+                let inputs = parts.iter().flat_map(|(_, i)| i.clone()).collect();
+                let values: Vec<Value> = parts.into_iter().map(|(v, _)| v).collect();
+                let variants: Option<(crate::model::EnumId, BTreeSet<u32>)> = match e.ty {
+                    crate::model::Type::Set(en) => values
+                        .iter()
+                        .map(|v| if let Value::Enum(_, i) = v { Some(*i) } else { None })
+                        .collect::<Option<_>>()
+                        .map(|s| (en, s)),
+                    _ => None,
+                };
+                match variants {
+                    Some((en, s)) => (Value::Set(en, s), inputs),
+                    None => (Value::List(values), inputs),
+                }
+            }
+            ExprKind::Evidence { item, max_age } => {
+                let limit = max_age.as_ref().and_then(|a| match self.eval(a).0 {
+                    Value::Duration(d) => Some(d),
+                    _ => None,
+                });
+                let state = self.evidence_state(*item, limit.as_ref());
+                let v = match state {
+                    EvidenceState::Fresh => Value::Bool(true),
+                    EvidenceState::Missing => Value::Unknown,
+                    _ => Value::Bool(false),
+                };
+                (v, vec![Input::Evidence(*item, state)])
+            }
+            ExprKind::Not(x) => {
+                let (v, i) = self.eval(x);
+                (not(&v), i)
+            }
+            ExprKind::Neg(x) => {
+                let (v, i) = self.eval(x);
+                let v = match v {
+                    Value::Number(n, u) => Value::Number(-n, u),
+                    Value::Duration(d) => Value::Duration(d.negated()),
+                    _ => Value::Unknown,
+                };
+                (v, i)
+            }
+            ExprKind::IsKnown(x) => {
+                let (v, i) = self.eval(x);
+                (Value::Bool(v.is_known()), i)
+            }
+            ExprKind::And(xs) => and(xs.iter().map(|x| self.eval(x)).collect()),
+            ExprKind::Or(xs) => or(xs.iter().map(|x| self.eval(x)).collect()),
+            ExprKind::Binary(op, l, r) => {
+                let (a, mut ia) = self.eval(l);
+                let (b, ib) = self.eval(r);
+                ia.extend(ib);
+                (binary(*op, &a, &b, self.as_of), ia)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Value = Value::Bool(true);
+    const F: Value = Value::Bool(false);
+    const U: Value = Value::Unknown;
+
+    #[test]
+    fn kleene_truth_tables() {
+        let table = [
+            // a, b, a and b, a or b
+            (T, T, T, T),
+            (T, F, F, T),
+            (T, U, U, T),
+            (F, F, F, F),
+            (F, U, F, U),
+            (U, U, U, U),
+        ];
+        for (a, b, conj, disj) in table {
+            assert_eq!(and2(&a, &b), conj, "{a:?} and {b:?}");
+            assert_eq!(and2(&b, &a), conj, "{b:?} and {a:?}");
+            assert_eq!(or2(&a, &b), disj, "{a:?} or {b:?}");
+            assert_eq!(or2(&b, &a), disj, "{b:?} or {a:?}");
+        }
+        assert_eq!(not(&T), F);
+        assert_eq!(not(&F), T);
+        assert_eq!(not(&U), U);
+    }
+
+    #[test]
+    fn deciding_inputs_follow_the_logic() {
+        let i = |n: u32| vec![Input::Fact(crate::model::FactId(n))];
+        let (v, inputs) = and(vec![(T, i(1)), (F, i(2)), (U, i(3))]);
+        assert_eq!((v, inputs), (F, i(2)), "the false operand decides a conjunction");
+        let (v, inputs) = and(vec![(T, i(1)), (U, i(3))]);
+        assert_eq!((v, inputs), (U, i(3)), "only the unknown operand can still decide it");
+        let (v, inputs) = or(vec![(F, i(1)), (T, i(2))]);
+        assert_eq!((v, inputs), (T, i(2)));
+    }
+
+    #[test]
+    fn comparisons_and_membership() {
+        let d = jiff::civil::date(2026, 11, 26);
+        let e = crate::model::EnumId(0);
+        let set = Value::Set(e, BTreeSet::from([1, 2]));
+        assert_eq!(binary(BinaryOp::Includes, &set, &Value::Enum(e, 2), d), T);
+        assert_eq!(binary(BinaryOp::IncludesAny, &set, &Value::Set(e, BTreeSet::from([0, 3])), d), F);
+        assert_eq!(binary(BinaryOp::IncludesAll, &set, &Value::Set(e, BTreeSet::from([1])), d), T);
+        assert_eq!(binary(BinaryOp::In, &Value::Enum(e, 0), &set, d), F);
+        assert_eq!(binary(BinaryOp::NotIn, &Value::Enum(e, 0), &set, d), T);
+        assert_eq!(binary(BinaryOp::Gt, &Value::Number(2e25, None), &Value::Number(1e25, None), d), T);
+        assert_eq!(binary(BinaryOp::Gt, &U, &Value::Number(1e25, None), d), U);
+        let six = Value::Duration(Duration::of(6, TimeUnit::Months));
+        let year = Value::Duration(Duration::of(1, TimeUnit::Years));
+        assert_eq!(binary(BinaryOp::Ge, &year, &six, d), T);
+        let placed = Value::Date(jiff::civil::date(2026, 1, 31));
+        assert_eq!(
+            binary(BinaryOp::Add, &placed, &Value::Duration(Duration::of(1, TimeUnit::Months)), d),
+            Value::Date(jiff::civil::date(2026, 2, 28))
+        );
+        assert_eq!(binary(BinaryOp::Div, &Value::Number(1.0, None), &Value::Number(0.0, None), d), U);
+    }
+}

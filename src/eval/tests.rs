@@ -1,0 +1,159 @@
+use std::collections::BTreeSet;
+
+use jiff::civil::{Date, date};
+
+use super::*;
+use crate::source::Sources;
+
+fn shipped() -> Policy {
+    let mut sources = Sources::new();
+    crate::embedded::add_to(&mut sources);
+    let (policy, diags) = crate::check_sources(&sources);
+    assert!(diags.is_empty());
+    policy
+}
+
+fn policy_of(text: &str) -> Policy {
+    let mut sources = Sources::new();
+    sources.add("t.norma", text);
+    let (policy, diags) = crate::check_sources(&sources);
+    let errors: Vec<_> = diags.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).collect();
+    assert!(errors.is_empty(), "{}", crate::diagnostics::render_human(&sources, &diags, false));
+    policy
+}
+
+fn id(policy: &Policy, name: &str) -> ItemId {
+    ItemId(policy.items.iter().position(|i| i.qualified == name || i.name == name).expect(name) as u32)
+}
+
+fn facts(policy: &Policy, yaml: &str) -> Facts {
+    let mut sources = Sources::new();
+    let f = sources.add("f.yaml", yaml);
+    crate::facts::load(&sources, f, policy).expect("valid facts")
+}
+
+fn status(policy: &Policy, facts: &Facts, as_of: Date, norm: &str) -> (Status, Option<Date>) {
+    let ev = Evaluator::run(policy, facts, &Options { as_of, roles: BTreeSet::new() });
+    let o = ev.outcome(id(policy, norm)).expect("norm");
+    (o.status, o.applies_from)
+}
+
+const CV_TOOL: &str = "system:\n  use_cases: [recruitment_selection]\n  profiles_natural_persons: true\n  annex_i_safety_component: false\n  placed_on_eu_market: true\n  scientific_research_only: false\n  pre_market_development_only: false\n  exclusively_military: false\n  open_source_licence: false\norganisation:\n  supply_chain_roles: [developer]\n";
+
+#[test]
+fn the_shipped_tests_pass() {
+    let policy = shipped();
+    assert!(policy.tests.len() >= 7);
+    for t in &policy.tests {
+        let failures = run_test(&policy, t);
+        assert!(failures.is_empty(), "test \"{}\": {failures:?}", t.name);
+    }
+}
+
+#[test]
+fn annex_iii_dates_follow_the_timeline_in_force() {
+    let policy = shipped();
+    let f = facts(&policy, CV_TOOL);
+    let rms = "eu.ai_act.risk_management_system";
+    // Before the amending regulation entered into force (27 July 2026): the original date.
+    assert_eq!(status(&policy, &f, date(2026, 7, 26), rms), (Status::NotYetApplicable, Some(date(2026, 8, 2))));
+    // From 27 July 2026 the amended date applies.
+    assert_eq!(status(&policy, &f, date(2026, 7, 27), rms), (Status::NotYetApplicable, Some(date(2027, 12, 2))));
+    assert_eq!(status(&policy, &f, date(2027, 12, 1), rms), (Status::NotYetApplicable, Some(date(2027, 12, 2))));
+    // On the day it applies the status is live (no evidence given: unknown whether met).
+    assert_eq!(status(&policy, &f, date(2027, 12, 2), rms), (Status::Unknown, Some(date(2027, 12, 2))));
+}
+
+#[test]
+fn prohibitions_apply_from_2_february_2025() {
+    let policy = shipped();
+    let f = facts(
+        &policy,
+        "system:\n  infers_emotions: true\n  emotion_inference_purpose: other\n  placed_on_eu_market: true\n  exclusively_military: false\n  scientific_research_only: false\n  pre_market_development_only: false\ndeployment:\n  settings: [workplace]\norganisation:\n  supply_chain_roles: [user]\n",
+    );
+    let p = "eu.ai_act.emotion_recognition_at_work";
+    assert_eq!(status(&policy, &f, date(2025, 2, 1), p).0, Status::NotYetApplicable);
+    assert_eq!(status(&policy, &f, date(2025, 2, 2), p).0, Status::Violated);
+    let medical = facts(&policy, &"system:\n  infers_emotions: true\n  emotion_inference_purpose: medical\ndeployment:\n  settings: [workplace]\n".to_string());
+    assert_eq!(status(&policy, &medical, date(2025, 6, 1), p).0, Status::NotApplicable);
+}
+
+#[test]
+fn a_missing_fact_makes_dependent_outcomes_unknown_and_is_asked() {
+    let policy = shipped();
+    let full = facts(&policy, CV_TOOL);
+    let rms = id(&policy, "eu.ai_act.risk_management_system");
+    let as_of = date(2028, 1, 1);
+    let ev = Evaluator::run(&policy, &full, &Options { as_of, roles: BTreeSet::new() });
+    assert_eq!(ev.outcome(rms).expect("norm").applies, Value::Bool(true));
+    let without = facts(&policy, &CV_TOOL.replace("  profiles_natural_persons: true\n", ""));
+    let ev = Evaluator::run(&policy, &without, &Options { as_of, roles: BTreeSet::new() });
+    assert_eq!(ev.outcome(rms).expect("norm").status, Status::Unknown);
+    let open = ev.open_questions(rms);
+    let profiling =
+        FactId(policy.facts.iter().position(|f| f.name == "system.profiles_natural_persons").expect("fact") as u32);
+    assert!(open.contains(&Input::Fact(profiling)), "{open:?}");
+}
+
+const PRIORITIES: &str = r#"instrument t
+  title en "T"
+  title ko "T"
+  jurisdiction EU
+
+fact a : bool
+  question en "?"
+  question ko "?"
+
+fact b : bool
+  question en "?"
+  question ko "?"
+
+define cap
+  title en "C"
+  title ko "C"
+  = 100
+
+exception low to cap
+  cite "x"
+  when a
+  gives 50
+
+exception high to cap
+  cite "x"
+  when b
+  gives 10
+  priority 1
+
+define plain
+  title en "P"
+  title ko "P"
+  = a
+
+exception never_plain to plain
+  cite "x"
+  when b
+
+exception but_not to never_plain
+  cite "x"
+  when a
+"#;
+
+#[test]
+fn exceptions_follow_their_priority() {
+    let policy = policy_of(PRIORITIES);
+    let cap = id(&policy, "cap");
+    let run = |yaml: &str| {
+        let f = facts(&policy, yaml);
+        let ev = Evaluator::run(&policy, &f, &Options { as_of: date(2026, 1, 1), roles: BTreeSet::new() });
+        (ev.value(cap), ev.value(id(&policy, "plain")))
+    };
+    assert_eq!(run("a: true\nb: true\n").0, Value::Number(10.0, None), "the higher priority prevails");
+    assert_eq!(run("a: true\nb: false\n").0, Value::Number(50.0, None));
+    assert_eq!(run("a: false\nb: false\n").0, Value::Number(100.0, None));
+    assert_eq!(run("a: true\n").0, Value::Unknown, "the prevailing exception is undecided");
+    assert_eq!(run("b: false\n").0, Value::Unknown);
+    // An exception to an exception: `plain` is a unless b, but b does not count when a holds.
+    assert_eq!(run("a: true\nb: true\n").1, Value::Bool(true));
+    assert_eq!(run("a: false\nb: true\n").1, Value::Bool(false));
+    assert_eq!(run("a: false\n").1, Value::Bool(false), "false either way");
+}
