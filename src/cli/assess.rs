@@ -1,0 +1,248 @@
+//! `norma assess`, `norma questions` and `norma explain`: evaluate a facts file against the
+//! policies and report, from the outcome model only.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use jiff::civil::Date;
+
+use norma::diagnostics::{self, Code, Diagnostic};
+use norma::facts::MAX_FACTS_BYTES;
+use norma::outcome::Assessment;
+use norma::source::Sources;
+use norma::{AssessOptions, Engine, FactsFile};
+
+use super::files::{policy_files, read_into, write_atomic};
+use super::{FINDINGS, OK, USAGE, err, out};
+
+/// Options shared by the commands that evaluate a facts file.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The facts file (YAML) describing the AI system.
+    pub facts: PathBuf,
+    /// The assessment date (YYYY-MM-DD); default: today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Jurisdictions to include, e.g. `eu,kr`, or `all`.
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub jurisdiction: Vec<String>,
+    /// Assess in these roles only (e.g. `provider`); default: the roles the facts establish.
+    #[arg(long, value_delimiter = ',')]
+    pub role: Vec<String>,
+    /// Language of titles, texts and questions.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Policy files or folders to use instead of the shipped ones.
+    #[arg(long, value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+}
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Korean.
+    Ko,
+}
+
+impl Lang {
+    fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+}
+
+/// Output format of `assess` and `questions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// A summary for people.
+    Text,
+    /// The `norma.assessment/v1` document.
+    Json,
+}
+
+/// Statuses that make `assess` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A prohibition applies.
+    Violated,
+    /// An obligation applies and is not met.
+    NotMet,
+    /// An outcome is undecided.
+    Unknown,
+}
+
+impl FailOn {
+    fn word(self) -> &'static str {
+        match self {
+            FailOn::Violated => "violated",
+            FailOn::NotMet => "not_met",
+            FailOn::Unknown => "unknown",
+        }
+    }
+}
+
+fn usage(message: String) -> u8 {
+    err(&format!("error: {message}\n"));
+    USAGE
+}
+
+/// Today's date in UTC: the only place Norma reads the clock.
+fn today() -> Date {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    jiff::Timestamp::from_second(i64::try_from(secs).unwrap_or(0))
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+        .unwrap_or_default()
+}
+
+/// Loads the policies, checks the options and reads the facts file.
+fn prepare(args: &EvalArgs) -> Result<(Engine, FactsFile, AssessOptions), u8> {
+    let mut engine = load_engine(&args.policies)?;
+    let as_of = match &args.as_of {
+        None => today(),
+        Some(s) => norma::facts::parse_date(s).ok_or_else(|| usage(format!("`{s}` is not a date; write YYYY-MM-DD")))?,
+    };
+    let known = engine.jurisdictions();
+    let mut jurisdictions = BTreeSet::new();
+    for j in &args.jurisdiction {
+        let code = j.trim().to_uppercase();
+        if code == "ALL" {
+            continue;
+        }
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(&code)) {
+            let list: Vec<&str> = known.iter().map(String::as_str).collect();
+            return Err(usage(format!("no policy covers the jurisdiction `{j}`; known: {}", list.join(", "))));
+        }
+        jurisdictions.insert(code);
+    }
+    let roles: BTreeSet<String> = args.role.iter().map(|r| r.trim().to_string()).collect();
+    let declared = engine.roles();
+    for r in &roles {
+        if !declared.contains(r) {
+            let hint = diagnostics::did_you_mean_help(r, declared.iter().map(String::as_str))
+                .unwrap_or_else(|| format!("the roles are: {}", declared.iter().cloned().collect::<Vec<_>>().join(", ")));
+            return Err(usage(format!("no policy declares the role `{r}`; {hint}")));
+        }
+    }
+    let facts = read_facts(&mut engine, &args.facts)?;
+    let options = AssessOptions { as_of, lang: args.lang.code().to_string(), jurisdictions, roles };
+    Ok((engine, facts, options))
+}
+
+/// The shipped policies, or the ones in `paths` (with the shipped modules they import).
+pub fn load_engine(paths: &[PathBuf]) -> Result<Engine, u8> {
+    let mut sources = Sources::new();
+    if paths.is_empty() {
+        norma::embedded::add_to(&mut sources);
+    } else {
+        let loaded = policy_files(paths).and_then(|files| read_into(&mut sources, &files));
+        if let Err(d) = loaded {
+            err(&diagnostics::render_human(&Sources::new(), &[*d], false));
+            return Err(USAGE);
+        }
+        norma::embedded::add_missing_imports(&mut sources);
+    }
+    Engine::from_sources(sources).map_err(|(sources, diags)| {
+        err(&diagnostics::render_human(&sources, &diags, false));
+        err("the policies have errors; run `norma check` on them\n");
+        USAGE
+    })
+}
+
+fn read_facts(engine: &mut Engine, path: &Path) -> Result<FactsFile, u8> {
+    let fail = |message: String| {
+        err(&diagnostics::render_human(&Sources::new(), &[Diagnostic::general(Code::FactsSyntax, message)], false));
+        USAGE
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
+    if meta.len() > MAX_FACTS_BYTES as u64 {
+        return Err(fail(format!(
+            "`{}` is {} bytes; facts files are limited to {MAX_FACTS_BYTES} bytes",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail(format!("`{}` is not UTF-8 text", path.display())))?;
+    engine.load_facts(&path.display().to_string(), &text).map_err(|diags| {
+        err(&diagnostics::render_human(engine.sources(), &diags, std::io::IsTerminal::is_terminal(&std::io::stderr())));
+        USAGE
+    })
+}
+
+fn emit(text: &str, out_file: Option<&Path>) -> u8 {
+    match out_file {
+        Some(p) => match write_atomic(p, text) {
+            Ok(()) => OK,
+            Err(e) => usage(format!("cannot write `{}`: {e}", p.display())),
+        },
+        None => {
+            out(text);
+            OK
+        }
+    }
+}
+
+fn json(assessment: &Assessment) -> String {
+    serde_json::to_string_pretty(assessment).unwrap_or_default() + "\n"
+}
+
+/// `norma assess`.
+pub fn assess(args: &EvalArgs, format: OutFormat, out_file: Option<&Path>, fail_on: &[FailOn]) -> u8 {
+    let (engine, facts, options) = match prepare(args) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let assessment = engine.assess(&facts, &options);
+    let text = match format {
+        OutFormat::Json => json(&assessment),
+        OutFormat::Text => super::summary::assessment(&assessment),
+    };
+    let code = emit(&text, out_file);
+    if code != OK {
+        return code;
+    }
+    let failing: BTreeSet<&str> = fail_on.iter().map(|f| f.word()).collect();
+    let found = assessment.jurisdictions.iter().flat_map(|j| &j.norms).any(|n| failing.contains(n.status.as_str()));
+    if found { FINDINGS } else { OK }
+}
+
+/// `norma questions`.
+pub fn questions(args: &EvalArgs, format: OutFormat) -> u8 {
+    let (engine, facts, options) = match prepare(args) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let assessment = engine.assess(&facts, &options);
+    match format {
+        OutFormat::Json => out(&(serde_json::to_string_pretty(&assessment.questions).unwrap_or_default() + "\n")),
+        OutFormat::Text => out(&super::summary::questions(&assessment.questions, &assessment.lang)),
+    }
+    OK
+}
+
+/// `norma explain`.
+pub fn explain(args: &EvalArgs, norm: &str) -> u8 {
+    let (engine, facts, options) = match prepare(args) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let assessment = engine.assess(&facts, &options);
+    let all: Vec<&norma::outcome::Norm> = assessment.jurisdictions.iter().flat_map(|j| &j.norms).collect();
+    let found = all.iter().find(|n| n.id == norm || n.id.rsplit('.').next() == Some(norm));
+    match found {
+        Some(n) => {
+            out(&super::summary::explanation(n, &assessment));
+            OK
+        }
+        None => {
+            let hint = diagnostics::did_you_mean_help(norm, all.iter().map(|n| n.id.as_str()))
+                .unwrap_or_else(|| "`norma assess` lists the norms".to_string());
+            usage(format!("no norm `{norm}` was assessed; {hint}"))
+        }
+    }
+}

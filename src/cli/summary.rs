@@ -1,0 +1,159 @@
+//! Plain-text views of the outcome model for the terminal (the reports with layout come from
+//! templates).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use norma::outcome::{Assessment, Norm, Question, Step, StepInput};
+
+fn status_words(status: &str, ko: bool) -> &'static str {
+    match (status, ko) {
+        ("violated", false) => "VIOLATED",
+        ("not_met", false) => "not met",
+        ("unknown", false) => "unknown",
+        ("met", false) => "met",
+        ("not_yet_applicable", false) => "not yet applicable",
+        ("not_applicable", false) => "not applicable",
+        ("violated", true) => "위반",
+        ("not_met", true) => "미충족",
+        ("unknown", true) => "미확정",
+        ("met", true) => "충족",
+        ("not_yet_applicable", true) => "적용 전",
+        ("not_applicable", true) => "적용 없음",
+        _ => "?",
+    }
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "unknown".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A summary of an assessment: classification, counts, the norms that matter, open questions.
+pub fn assessment(a: &Assessment) -> String {
+    let ko = a.lang == "ko";
+    let mut out = String::new();
+    let name = a.system.name.as_deref().unwrap_or(if ko { "(이름 없는 시스템)" } else { "(unnamed system)" });
+    out.push_str(&format!("{name} — {} {}\n{}\n", if ko { "평가 기준일" } else { "as of" }, a.as_of, a.notice));
+    for j in &a.jurisdictions {
+        let versions: Vec<String> = a
+            .provenance
+            .instruments
+            .iter()
+            .filter(|i| j.instruments.contains(&i.id))
+            .map(|i| match &i.version {
+                Some(v) => format!("{} ({v})", i.id),
+                None => i.id.clone(),
+            })
+            .collect();
+        out.push_str(&format!("\n{} — {}\n", j.id, versions.join(", ")));
+        let labels: Vec<String> = j
+            .classification
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Some(true) => if ko { "예" } else { "yes" },
+                    Some(false) => if ko { "아니오" } else { "no" },
+                    None => if ko { "미확정" } else { "undecided" },
+                };
+                format!("{k}: {v}")
+            })
+            .collect();
+        out.push_str(&format!("  {}: {}\n", if ko { "분류" } else { "classification" }, labels.join(" · ")));
+        let counts: Vec<String> =
+            ["violated", "not_met", "unknown", "met", "not_yet_applicable", "not_applicable"]
+                .iter()
+                .map(|s| format!("{} {}", j.counts.get(*s).copied().unwrap_or(0), status_words(s, ko)))
+                .collect();
+        out.push_str(&format!("  {}: {}\n", if ko { "규범" } else { "norms" }, counts.join(" · ")));
+        for n in j.norms.iter().filter(|n| n.status != "not_applicable") {
+            let from = match (&n.applies_from, n.status.as_str()) {
+                (Some(d), "not_yet_applicable") => format!(" {} {d}", if ko { "시행" } else { "from" }),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "    {:<20} {}  {}  {}{from}\n",
+                status_words(&n.status, ko),
+                n.id,
+                n.citations.join(", "),
+                n.title.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    if !a.questions.is_empty() {
+        out.push('\n');
+        out.push_str(&questions(&a.questions, &a.lang));
+    }
+    out
+}
+
+/// Open questions, most decisive first.
+pub fn questions(qs: &[Question], lang: &str) -> String {
+    let ko = lang == "ko";
+    if qs.is_empty() {
+        return if ko { "열린 질문이 없습니다.\n".into() } else { "No open questions.\n".into() };
+    }
+    let mut out = String::from(if ko { "열린 질문 (결정적인 순서):\n" } else { "Open questions, most decisive first:\n" });
+    for (i, q) in qs.iter().enumerate() {
+        let decides = if ko { format!("{}개 결과를 결정", q.decides) } else { format!("decides {}", q.decides) };
+        out.push_str(&format!("{:>3}. [{}] {} ({decides})\n", i + 1, q.fact, q.question));
+        if !q.allowed.is_empty() {
+            let values: Vec<&str> = q.allowed.iter().map(|c| c.value.as_str()).collect();
+            out.push_str(&format!("       {}: {}\n", if ko { "값" } else { "values" }, values.join(", ")));
+        }
+    }
+    out
+}
+
+/// A norm's outcome and its derivation as a tree.
+pub fn explanation(n: &Norm, a: &Assessment) -> String {
+    let ko = a.lang == "ko";
+    let mut out = format!(
+        "{} — {} ({})\n{}: {}",
+        n.id,
+        n.title.as_deref().unwrap_or(""),
+        n.citations.join(", "),
+        if ko { "상태" } else { "status" },
+        status_words(&n.status, ko)
+    );
+    if let Some(d) = &n.applies_from {
+        out.push_str(&format!(" · {} {d}", if ko { "시행일" } else { "applies from" }));
+    }
+    if let Some(e) = &n.excepted_by {
+        out.push_str(&format!(" · {} {e}", if ko { "예외" } else { "set aside by" }));
+    }
+    out.push_str(&format!("\n{}\n\n", a.notice));
+    let steps: BTreeMap<&str, &Step> = n.trace.iter().map(|s| (s.rule.as_str(), s)).collect();
+    let mut seen = BTreeSet::new();
+    if let Some(first) = n.trace.first() {
+        tree(first, &steps, 0, &mut seen, &mut out);
+    }
+    if !n.missing.is_empty() {
+        out.push_str(&format!("\n{}: {}\n", if ko { "결정에 필요한 사실" } else { "would be decided by" }, n.missing.join(", ")));
+    }
+    out
+}
+
+const MAX_TREE_DEPTH: usize = 24;
+
+fn tree<'a>(step: &'a Step, steps: &BTreeMap<&str, &'a Step>, depth: usize, seen: &mut BTreeSet<&'a str>, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    let cites = if step.citations.is_empty() { String::new() } else { format!(" ({})", step.citations.join(", ")) };
+    out.push_str(&format!("{pad}{} {}{cites} = {}\n", step.kind, step.rule, value_text(&step.value)));
+    if !seen.insert(step.rule.as_str()) || depth >= MAX_TREE_DEPTH {
+        return;
+    }
+    for input in &step.inputs {
+        match input {
+            StepInput::Fact { fact, value } => out.push_str(&format!("{pad}  fact {fact} = {}\n", value_text(value))),
+            StepInput::Evidence { evidence, state } => out.push_str(&format!("{pad}  evidence {evidence}: {state}\n")),
+            StepInput::AsOf { as_of } => out.push_str(&format!("{pad}  as of {as_of}\n")),
+            StepInput::Rule { rule, value } => match steps.get(rule.as_str()) {
+                Some(s) if !seen.contains(rule.as_str()) => tree(s, steps, depth + 1, seen, out),
+                _ => out.push_str(&format!("{pad}  {rule} = {} (see above)\n", value_text(value))),
+            },
+        }
+    }
+}

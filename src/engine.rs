@@ -1,0 +1,183 @@
+//! The library's front door: load a policy set, load the facts of a system, assess, get the
+//! outcome model. Usable without the command line.
+//!
+//! ```
+//! let mut engine = norma::Engine::embedded().expect("the shipped policies check clean");
+//! let facts = engine.load_facts("system.yaml", "system:\n  use_cases: [recruitment_selection]\n").expect("valid facts");
+//! let options = norma::AssessOptions::new(jiff::civil::date(2026, 11, 26));
+//! let assessment = engine.assess(&facts, &options);
+//! assert_eq!(assessment.schema, "norma.assessment/v1");
+//! ```
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::eval::{Evaluator, Options};
+use crate::facts::Facts;
+use crate::model::Policy;
+use crate::outcome::{self, Assessment, Context, InstrumentVersion, Provenance, pick};
+use crate::source::Sources;
+use crate::syntax::ast::ModuleKind;
+use crate::value::Value;
+
+/// A checked policy set, ready to assess systems.
+pub struct Engine {
+    sources: Sources,
+    policy: Policy,
+    policy_files: usize,
+    warnings: Vec<Diagnostic>,
+}
+
+/// A facts file read and validated.
+#[derive(Debug, Clone)]
+pub struct FactsFile {
+    /// The name it was loaded under.
+    pub name: String,
+    /// Its facts.
+    pub facts: Facts,
+    /// SHA-256 of its text.
+    pub sha256: String,
+}
+
+/// How to assess.
+#[derive(Debug, Clone)]
+pub struct AssessOptions {
+    /// The assessment date.
+    pub as_of: Date,
+    /// Report language (`en`, `ko`).
+    pub lang: String,
+    /// Jurisdiction codes to include (upper case); empty: all.
+    pub jurisdictions: BTreeSet<String>,
+    /// Role names to assess in; empty: decided by the facts.
+    pub roles: BTreeSet<String>,
+}
+
+impl AssessOptions {
+    /// English, every jurisdiction, roles from the facts.
+    pub fn new(as_of: Date) -> Self {
+        AssessOptions { as_of, lang: "en".into(), jurisdictions: BTreeSet::new(), roles: BTreeSet::new() }
+    }
+}
+
+fn sha256(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Engine {
+    /// Checks the policy files in `sources`. Errors stop the engine (they are returned with the
+    /// sources, to render them); warnings are kept.
+    pub fn from_sources(sources: Sources) -> Result<Engine, (Sources, Vec<Diagnostic>)> {
+        let (policy, diags) = crate::check_sources(&sources);
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err((sources, diags));
+        }
+        let policy_files = sources.iter().count();
+        Ok(Engine { sources, policy, policy_files, warnings: diags })
+    }
+
+    /// The policy set shipped in the binary.
+    pub fn embedded() -> Result<Engine, (Sources, Vec<Diagnostic>)> {
+        let mut sources = Sources::new();
+        crate::embedded::add_to(&mut sources);
+        Engine::from_sources(sources)
+    }
+
+    /// The checked policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The sources (policy files, then the facts files loaded), for rendering diagnostics.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// Warnings found while checking the policies.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Reads and validates a facts file.
+    pub fn load_facts(&mut self, name: &str, text: &str) -> Result<FactsFile, Vec<Diagnostic>> {
+        let file = self.sources.add(name, text);
+        let facts = crate::facts::load(&self.sources, file, &self.policy)?;
+        Ok(FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]) })
+    }
+
+    /// Evaluates every rule for `facts` (for explanations and tools).
+    pub fn evaluate<'a>(&'a self, facts: &'a FactsFile, options: &AssessOptions) -> Evaluator<'a> {
+        Evaluator::run(&self.policy, &facts.facts, &Options { as_of: options.as_of, roles: options.roles.clone() })
+    }
+
+    /// Assesses a system and returns the outcome model.
+    pub fn assess(&self, facts: &FactsFile, options: &AssessOptions) -> Assessment {
+        let ev = self.evaluate(facts, options);
+        let system_name = self.policy.facts.iter().position(|f| f.name == "system.name").and_then(|i| {
+            match facts.facts.get(crate::model::FactId(i as u32)) {
+                Value::Text(t) => Some(t.clone()),
+                _ => None,
+            }
+        });
+        let context = Context {
+            lang: options.lang.clone(),
+            jurisdictions: options.jurisdictions.clone(),
+            roles: options.roles.clone(),
+            provenance: self.provenance(&ev, facts, &options.lang),
+        };
+        outcome::build(&ev, &context, system_name)
+    }
+
+    fn provenance(&self, ev: &Evaluator<'_>, facts: &FactsFile, lang: &str) -> Provenance {
+        let mut files: Vec<(&str, &str)> =
+            self.sources.iter().take(self.policy_files).map(|(_, f)| (f.name.as_str(), f.text.as_str())).collect();
+        files.sort();
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for (name, text) in &files {
+            parts.extend([name.as_bytes(), b"\0", text.as_bytes(), b"\0"]);
+        }
+        let instruments = self
+            .policy
+            .modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.kind == ModuleKind::Instrument)
+            .map(|(i, m)| {
+                let version = ev.version(crate::model::ModuleId(i as u32)).map(str::to_string);
+                let entry = m.versions.iter().find(|(n, _, _)| Some(n) == version.as_ref());
+                InstrumentVersion {
+                    id: m.id.clone(),
+                    title: pick(&m.titles, lang, version.as_deref()),
+                    jurisdiction: m.jurisdiction.clone(),
+                    version_label: entry.map(|(_, l, _)| l.clone()),
+                    in_force: entry.map(|(_, _, d)| d.to_string()),
+                    version,
+                    source: m.source.clone(),
+                }
+            })
+            .collect();
+        Provenance {
+            engine: format!("norma {}", env!("CARGO_PKG_VERSION")),
+            policies_sha256: sha256(&parts),
+            facts_sha256: facts.sha256.clone(),
+            facts_file: facts.name.clone(),
+            instruments,
+        }
+    }
+
+    /// The jurisdiction codes of the instruments.
+    pub fn jurisdictions(&self) -> BTreeSet<String> {
+        self.policy.modules.iter().filter_map(|m| m.jurisdiction.clone()).collect()
+    }
+
+    /// The role names declared.
+    pub fn roles(&self) -> BTreeSet<String> {
+        self.policy.items.iter().filter(|i| i.kind == crate::syntax::ast::ItemKind::Role).map(|i| i.name.clone()).collect()
+    }
+}

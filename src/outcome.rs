@@ -1,0 +1,654 @@
+//! The outcome model `norma.assessment/v1`: everything a report needs, as a documented,
+//! versioned, serialisable structure. Reports render from this, never from engine internals.
+//! Field-by-field documentation: `docs/assessment-schema.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::eval::{EvidenceState, Evaluator, Input, Status, Why};
+use crate::facts::Evidence;
+use crate::model::{FactId, ItemId, Localized, Policy, Target, Type};
+use crate::syntax::ast::ModuleKind;
+use crate::value::Value;
+
+/// The schema identifier of this model.
+pub const SCHEMA: &str = "norma.assessment/v1";
+
+/// The notice every assessment carries.
+pub const NOTICE_EN: &str = "This assessment is generated from encoded rules and the facts given. It is not legal advice.";
+/// The notice in Korean.
+pub const NOTICE_KO: &str = "이 평가는 인코딩된 규칙과 제공된 사실로부터 생성되었으며 법률 자문이 아닙니다.";
+
+/// An assessment of one AI system against a policy set, as of one date.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Assessment {
+    /// Always `norma.assessment/v1`.
+    pub schema: String,
+    /// The assessment date (YYYY-MM-DD).
+    pub as_of: String,
+    /// The language of titles, texts and questions (`en`, `ko`).
+    pub lang: String,
+    /// "Not legal advice".
+    pub notice: String,
+    /// What produced this assessment.
+    pub provenance: Provenance,
+    /// The system assessed.
+    pub system: System,
+    /// The roles the organisation was assessed in; empty when the facts decided them.
+    pub roles: Vec<String>,
+    /// One entry per jurisdiction assessed.
+    pub jurisdictions: Vec<Jurisdiction>,
+    /// Open questions across all jurisdictions, most decisive first.
+    pub questions: Vec<Question>,
+}
+
+/// Engine, policy and facts identification.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Provenance {
+    /// `norma` and its version.
+    pub engine: String,
+    /// SHA-256 of the policy sources (file names and texts, in name order).
+    pub policies_sha256: String,
+    /// SHA-256 of the facts file.
+    pub facts_sha256: String,
+    /// The facts file as named on the command line.
+    pub facts_file: String,
+    /// The instruments and the version of each in force on the assessment date.
+    pub instruments: Vec<InstrumentVersion>,
+}
+
+/// An instrument and its version in force.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct InstrumentVersion {
+    /// Module id, e.g. `eu.ai_act`.
+    pub id: String,
+    /// Official title in the report language.
+    pub title: Option<String>,
+    /// Jurisdiction code.
+    pub jurisdiction: Option<String>,
+    /// Name of the version in force (`original`, `amended`, …), if versions are declared.
+    pub version: Option<String>,
+    /// What that version is.
+    pub version_label: Option<String>,
+    /// When that version entered into force.
+    pub in_force: Option<String>,
+    /// Official source.
+    pub source: Option<String>,
+}
+
+/// The system assessed.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct System {
+    /// `system.name`, when given.
+    pub name: Option<String>,
+}
+
+/// The outcome in one jurisdiction.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Jurisdiction {
+    /// Jurisdiction code (`EU`, `KR`, …).
+    pub id: String,
+    /// Instruments of this jurisdiction assessed.
+    pub instruments: Vec<String>,
+    /// Classification labels declared by the packs: `true`, `false` or `null` (undecided).
+    pub classification: BTreeMap<String, Option<bool>>,
+    /// How many norms have each status.
+    pub counts: BTreeMap<String, usize>,
+    /// Every norm, in the order of the policy files.
+    pub norms: Vec<Norm>,
+    /// Open questions for this jurisdiction, most decisive first.
+    pub questions: Vec<Question>,
+}
+
+/// The outcome of one norm.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Norm {
+    /// Full id, e.g. `eu.ai_act.risk_management_system`.
+    pub id: String,
+    /// `obligation` or `prohibition`.
+    pub kind: String,
+    /// Plain-language title (version in force, report language).
+    pub title: Option<String>,
+    /// Plain-language text.
+    pub text: Option<String>,
+    /// Citations, e.g. `Art. 9`.
+    pub citations: Vec<String>,
+    /// Roles the norm binds.
+    pub roles: Vec<String>,
+    /// `violated`, `met`, `not_met`, `unknown`, `not_applicable` or `not_yet_applicable`.
+    pub status: String,
+    /// Why, as a code: `applies`, `condition_false`, `excepted`, `starts_later`, `ended`,
+    /// `not_in_version`, `undecided`.
+    pub why: String,
+    /// The exception, exemption or derogation that sets it aside, when `why` is `excepted`.
+    pub excepted_by: Option<String>,
+    /// The day it applies from (YYYY-MM-DD), when known.
+    pub applies_from: Option<String>,
+    /// The first day it no longer applies, when set.
+    pub applies_until: Option<String>,
+    /// critical, high, medium, low or info.
+    pub severity: Option<String>,
+    /// The penalty, in the report language.
+    pub penalty: Option<String>,
+    /// The known facts that decided the outcome.
+    pub reasons: Vec<Reason>,
+    /// The unknown facts (and missing evidence) that would decide it, when undecided.
+    pub missing: Vec<String>,
+    /// The derivation: this norm first, then every rule it depends on, each with its inputs.
+    pub trace: Vec<Step>,
+    /// Evidence the norm looks for, and its state.
+    pub evidence: Vec<EvidenceRecord>,
+    /// Standards that help satisfy it.
+    pub standards: Vec<StandardRef>,
+    /// Corresponding rules and standards.
+    pub crosswalks: Vec<CrosswalkRef>,
+    /// Notes, e.g. on verification status.
+    pub notes: Vec<String>,
+}
+
+/// A fact and its value.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Reason {
+    /// The fact.
+    pub fact: String,
+    /// Its value.
+    pub value: serde_json::Value,
+}
+
+/// One rule in a derivation.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Step {
+    /// Full id.
+    pub rule: String,
+    /// Declaration kind (`define`, `exemption`, `obligation`, …).
+    pub kind: String,
+    /// Title in the report language.
+    pub title: Option<String>,
+    /// Citations.
+    pub citations: Vec<String>,
+    /// Its value: `true`/`false`/`null`, a value, or for a norm its status.
+    pub value: serde_json::Value,
+    /// What decided it.
+    pub inputs: Vec<StepInput>,
+}
+
+/// An input of a step.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StepInput {
+    /// A fact and its value (`null` when unknown).
+    Fact {
+        /// The fact.
+        fact: String,
+        /// Its value.
+        value: serde_json::Value,
+    },
+    /// Another rule and its value.
+    Rule {
+        /// Full id.
+        rule: String,
+        /// Its value, or a norm's status.
+        value: serde_json::Value,
+    },
+    /// Evidence and its state.
+    Evidence {
+        /// The evidence kind.
+        evidence: String,
+        /// `fresh`, `stale`, `expired`, `not_yet_dated`, `not_held` or `missing`.
+        state: String,
+    },
+    /// The assessment date.
+    AsOf {
+        /// The date.
+        as_of: String,
+    },
+}
+
+/// Evidence a norm looks for.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EvidenceRecord {
+    /// The evidence kind.
+    pub evidence: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// `fresh`, `stale`, `expired`, `not_yet_dated`, `not_held` or `missing`.
+    pub state: String,
+    /// Document reference.
+    pub reference: Option<String>,
+    /// Date produced.
+    pub date: Option<String>,
+    /// Expiry date.
+    pub expires: Option<String>,
+    /// What it covers.
+    pub scope: Option<String>,
+}
+
+/// A standard that helps satisfy a norm.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StandardRef {
+    /// The standard.
+    pub standard: String,
+    /// Its clause or control.
+    pub clause: Option<String>,
+    /// equivalent, partial, stricter, weaker or related.
+    pub relation: Option<String>,
+}
+
+/// A correspondence from a norm.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CrosswalkRef {
+    /// A rule's full id, or a standard.
+    pub target: String,
+    /// The clause of a standard.
+    pub clause: Option<String>,
+    /// equivalent, partial, stricter, weaker or related.
+    pub relation: String,
+    /// Who says so.
+    pub source: Option<String>,
+}
+
+/// A question whose answer would decide open outcomes.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Question {
+    /// The fact (`system.use_cases`) or the evidence (`evidence.NAME`) asked for.
+    pub fact: String,
+    /// The question, in the report language.
+    pub question: String,
+    /// Help text.
+    pub help: Option<String>,
+    /// `bool`, `number`, `text`, `date`, `duration`, `one_of`, `some_of` or `evidence`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The unit of a number.
+    pub unit: Option<String>,
+    /// Allowed values, with labels in the report language.
+    pub allowed: Vec<Choice>,
+    /// How many open outcomes the answer would help decide.
+    pub decides: usize,
+    /// Those outcomes (norm ids and `JURISDICTION:label`).
+    pub outcomes: Vec<String>,
+}
+
+/// An allowed value.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Choice {
+    /// The value as written in a facts file.
+    pub value: String,
+    /// Its label.
+    pub label: Option<String>,
+}
+
+/// What to put into the model beside the evaluation.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Report language.
+    pub lang: String,
+    /// Jurisdictions to include (codes, upper case); empty: all.
+    pub jurisdictions: BTreeSet<String>,
+    /// Roles assumed (names); empty: from the facts.
+    pub roles: BTreeSet<String>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// Picks the text in `lang` for the version in force, falling back to English, then to any.
+pub fn pick(list: &[Localized], lang: &str, version: Option<&str>) -> Option<String> {
+    let score = |l: &Localized| {
+        let lang_score = if l.lang == lang { 2 } else if l.lang == "en" { 1 } else { 0 };
+        let version_score = match (&l.under, version) {
+            (Some(u), Some(v)) if u == v => 2,
+            (None, _) => 1,
+            _ => 0,
+        };
+        (version_score > 0, lang_score, version_score)
+    };
+    list.iter().filter(|l| score(l).0).max_by_key(|l| score(l)).map(|l| l.text.clone())
+}
+
+/// A value as JSON: booleans, numbers, text; enumeration values by name; unknown as `null`.
+pub fn json_value(policy: &Policy, v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    let name = |e: crate::model::EnumId, i: u32| {
+        policy.enums.get(e.0 as usize).and_then(|d| d.variants.get(i as usize)).map_or(J::Null, |(n, _)| J::String(n.clone()))
+    };
+    match v {
+        Value::Unknown => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(n, _) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
+        Value::Text(t) => J::String(t.clone()),
+        Value::Date(d) => J::String(d.to_string()),
+        Value::Duration(d) => J::String(d.to_string()),
+        Value::Enum(e, i) => name(*e, *i),
+        Value::Set(e, s) => J::Array(s.iter().map(|i| name(*e, *i)).collect()),
+        Value::List(items) => J::Array(items.iter().map(|x| json_value(policy, x)).collect()),
+    }
+}
+
+fn why_word(why: &Why) -> &'static str {
+    match why {
+        Why::Applies => "applies",
+        Why::ConditionFalse => "condition_false",
+        Why::Excepted(_) => "excepted",
+        Why::StartsLater => "starts_later",
+        Why::Ended => "ended",
+        Why::NotInVersion => "not_in_version",
+        Why::Undecided => "undecided",
+    }
+}
+
+struct Builder<'e, 'a> {
+    ev: &'e Evaluator<'a>,
+    policy: &'a Policy,
+    lang: String,
+}
+
+impl Builder<'_, '_> {
+    fn version(&self, id: ItemId) -> Option<&str> {
+        self.policy.item(id).and_then(|i| self.ev.version(i.module))
+    }
+
+    fn rule_value(&self, id: ItemId) -> serde_json::Value {
+        match self.ev.outcome(id) {
+            Some(o) => serde_json::Value::String(o.status.word().to_string()),
+            None => json_value(self.policy, &self.ev.value(id)),
+        }
+    }
+
+    fn fact_name(&self, f: FactId) -> String {
+        self.policy.fact(f).map_or_else(String::new, |x| x.name.clone())
+    }
+
+    fn input(&self, i: &Input) -> StepInput {
+        match i {
+            Input::Fact(f) => StepInput::Fact { fact: self.fact_name(*f), value: json_value(self.policy, self.ev.facts().get(*f)) },
+            Input::Rule(r) => StepInput::Rule {
+                rule: self.policy.item(*r).map_or_else(String::new, |x| x.qualified.clone()),
+                value: self.rule_value(*r),
+            },
+            Input::Evidence(e, state) => StepInput::Evidence {
+                evidence: self.policy.item(*e).map_or_else(String::new, |x| x.qualified.clone()),
+                state: state.word().to_string(),
+            },
+            Input::AsOf => StepInput::AsOf { as_of: self.ev.as_of().to_string() },
+        }
+    }
+
+    fn step(&self, id: ItemId) -> Option<Step> {
+        let item = self.policy.item(id)?;
+        Some(Step {
+            rule: item.qualified.clone(),
+            kind: item.kind.keyword().to_string(),
+            title: pick(&item.titles, &self.lang, self.version(id)),
+            citations: item.cites.clone(),
+            value: self.rule_value(id),
+            inputs: self.ev.inputs(id).iter().map(|i| self.input(i)).collect(),
+        })
+    }
+
+    fn open(&self, id: ItemId) -> Vec<String> {
+        self.ev
+            .open_questions(id)
+            .iter()
+            .filter_map(|i| match i {
+                Input::Fact(f) => Some(self.fact_name(*f)),
+                Input::Evidence(e, _) => self.policy.item(*e).map(|x| format!("evidence.{}", x.name)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn evidence_of(&self, id: ItemId) -> Vec<EvidenceRecord> {
+        let mut kinds = BTreeSet::new();
+        for r in self.ev.derivation(id) {
+            for i in self.ev.inputs(r) {
+                if let Input::Evidence(e, _) = i {
+                    kinds.insert(*e);
+                }
+            }
+        }
+        kinds
+            .into_iter()
+            .filter_map(|e| {
+                let item = self.policy.item(e)?;
+                let state = self.ev.inputs(id).iter().chain(self.ev.derivation(id).iter().flat_map(|r| self.ev.inputs(*r))).find_map(
+                    |i| match i {
+                        Input::Evidence(x, s) if *x == e => Some(*s),
+                        _ => None,
+                    },
+                );
+                let held = self.ev.facts().evidence.get(&e);
+                let (reference, date, expires, scope) = match held {
+                    Some(Evidence::Held { reference, date, expires, scope }) => {
+                        (Some(reference.clone()), Some(date.to_string()), expires.map(|d| d.to_string()), scope.clone())
+                    }
+                    _ => (None, None, None, None),
+                };
+                Some(EvidenceRecord {
+                    evidence: item.qualified.clone(),
+                    title: pick(&item.titles, &self.lang, None),
+                    state: state.unwrap_or(EvidenceState::Missing).word().to_string(),
+                    reference,
+                    date,
+                    expires,
+                    scope,
+                })
+            })
+            .collect()
+    }
+
+    fn norm(&self, id: ItemId) -> Option<Norm> {
+        let item = self.policy.item(id)?;
+        let o = self.ev.outcome(id)?;
+        let version = self.version(id);
+        Some(Norm {
+            id: item.qualified.clone(),
+            kind: item.kind.keyword().to_string(),
+            title: pick(&item.titles, &self.lang, version),
+            text: pick(&item.texts, &self.lang, version),
+            citations: item.cites.clone(),
+            roles: item.binds.iter().filter_map(|r| self.policy.item(*r).map(|x| x.name.clone())).collect(),
+            status: o.status.word().to_string(),
+            why: why_word(&o.why).to_string(),
+            excepted_by: match o.why {
+                Why::Excepted(e) => self.policy.item(e).map(|x| x.qualified.clone()),
+                _ => None,
+            },
+            applies_from: o.applies_from.map(|d| d.to_string()),
+            applies_until: o.applies_until.map(|d| d.to_string()),
+            severity: item.severity.clone(),
+            penalty: pick(&item.penalties, &self.lang, version),
+            reasons: self
+                .ev
+                .deciding_facts(id)
+                .into_iter()
+                .map(|(f, v)| Reason { fact: self.fact_name(f), value: json_value(self.policy, &v) })
+                .collect(),
+            missing: if o.status == Status::Unknown { self.open(id) } else { Vec::new() },
+            trace: self.ev.derivation(id).into_iter().filter_map(|r| self.step(r)).collect(),
+            evidence: self.evidence_of(id),
+            standards: item
+                .standards
+                .iter()
+                .map(|(s, c, r)| StandardRef { standard: s.clone(), clause: c.clone(), relation: r.clone() })
+                .collect(),
+            crosswalks: self
+                .policy
+                .crosswalks
+                .iter()
+                .filter(|x| x.from == id)
+                .map(|x| {
+                    let (target, clause) = match &x.target {
+                        Target::Rule { name, .. } => (name.clone(), None),
+                        Target::Standard { name, part } => (name.clone(), part.clone()),
+                    };
+                    CrosswalkRef { target, clause, relation: x.relation.clone(), source: x.source.clone() }
+                })
+                .collect(),
+            notes: {
+                let mut langs: Vec<&Localized> = item.notes.iter().filter(|n| n.lang == self.lang).collect();
+                if langs.is_empty() {
+                    langs = item.notes.iter().filter(|n| n.lang == "en").collect();
+                }
+                langs.into_iter().map(|n| n.text.clone()).collect()
+            },
+        })
+    }
+
+    fn question(&self, input: &Input, outcomes: Vec<String>) -> Option<Question> {
+        let decides = outcomes.len();
+        match input {
+            Input::Fact(f) => {
+                let fact = self.policy.fact(*f)?;
+                let (kind, unit, allowed) = match &fact.ty {
+                    Type::Bool => ("bool", None, Vec::new()),
+                    Type::Number(u) => ("number", u.clone(), Vec::new()),
+                    Type::Text => ("text", None, Vec::new()),
+                    Type::Date => ("date", None, Vec::new()),
+                    Type::Duration => ("duration", None, Vec::new()),
+                    Type::Enum(e) | Type::Set(e) => {
+                        let choices = self
+                            .policy
+                            .enums
+                            .get(e.0 as usize)
+                            .map(|d| {
+                                d.variants
+                                    .iter()
+                                    .map(|(v, labels)| Choice {
+                                        value: v.clone(),
+                                        label: labels
+                                            .iter()
+                                            .find(|(l, _)| *l == self.lang)
+                                            .or_else(|| labels.iter().find(|(l, _)| l == "en"))
+                                            .map(|(_, t)| t.clone()),
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        (if matches!(fact.ty, Type::Enum(_)) { "one_of" } else { "some_of" }, None, choices)
+                    }
+                    Type::List(_) | Type::Any => ("text", None, Vec::new()),
+                };
+                Some(Question {
+                    fact: fact.name.clone(),
+                    question: pick(&fact.questions, &self.lang, None).unwrap_or_else(|| fact.name.clone()),
+                    help: pick(&fact.help, &self.lang, None),
+                    kind: kind.to_string(),
+                    unit,
+                    allowed,
+                    decides,
+                    outcomes,
+                })
+            }
+            Input::Evidence(e, _) => {
+                let item = self.policy.item(*e)?;
+                let title = pick(&item.titles, &self.lang, None).unwrap_or_else(|| item.name.clone());
+                let question = if self.lang == "ko" {
+                    format!("다음 증빙을 보유하고 있습니까? {title} (문서 참조번호와 작성일을 알려 주십시오)")
+                } else {
+                    format!("Do you hold this evidence: {title}? Give its reference and date.")
+                };
+                Some(Question {
+                    fact: format!("evidence.{}", item.name),
+                    question,
+                    help: pick(&item.texts, &self.lang, None),
+                    kind: "evidence".to_string(),
+                    unit: None,
+                    allowed: Vec::new(),
+                    decides,
+                    outcomes,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Questions for the open outcomes given, ranked by how many each would help decide.
+    fn questions(&self, open: &[(String, ItemId)]) -> Vec<Question> {
+        let mut by_input: BTreeMap<Input, Vec<String>> = BTreeMap::new();
+        for (label, id) in open {
+            for input in self.ev.open_questions(*id) {
+                by_input.entry(input).or_default().push(label.clone());
+            }
+        }
+        let mut ranked: Vec<(Input, Vec<String>)> = by_input.into_iter().collect();
+        // Most outcomes first; ties in declaration order (facts, then evidence).
+        ranked.sort_by(|(a, oa), (b, ob)| ob.len().cmp(&oa.len()).then(a.cmp(b)));
+        ranked.into_iter().filter_map(|(i, outcomes)| self.question(&i, outcomes)).collect()
+    }
+}
+
+/// Builds the outcome model from an evaluation.
+pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>) -> Assessment {
+    let policy = ev.policy();
+    let b = Builder { ev, policy, lang: context.lang.clone() };
+    let mut by_jurisdiction: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (mi, m) in policy.modules.iter().enumerate() {
+        if m.kind != ModuleKind::Instrument {
+            continue;
+        }
+        let code = m.jurisdiction.clone().unwrap_or_default();
+        if context.jurisdictions.is_empty() || context.jurisdictions.contains(&code.to_uppercase()) {
+            by_jurisdiction.entry(code).or_default().push(mi);
+        }
+    }
+    let mut all_open: Vec<(String, ItemId)> = Vec::new();
+    let mut jurisdictions = Vec::new();
+    for (code, modules) in &by_jurisdiction {
+        let in_modules = |i: &crate::model::Item| modules.contains(&(i.module.0 as usize));
+        let mut classification = BTreeMap::new();
+        let mut open = Vec::new();
+        let mut norms = Vec::new();
+        for (index, item) in policy.items.iter().enumerate() {
+            let id = ItemId(index as u32);
+            if !in_modules(item) {
+                continue;
+            }
+            if let Some(label) = &item.label {
+                let v = ev.value(id).as_bool();
+                classification.insert(label.clone(), v);
+                if v.is_none() {
+                    open.push((format!("{code}:{label}"), id));
+                }
+            }
+            if item.kind.is_norm() {
+                let bound: BTreeSet<String> =
+                    item.binds.iter().filter_map(|r| policy.item(*r).map(|x| x.name.clone())).collect();
+                if !context.roles.is_empty() && bound.is_disjoint(&context.roles) {
+                    continue;
+                }
+                if let Some(n) = b.norm(id) {
+                    if n.status == Status::Unknown.word() {
+                        open.push((n.id.clone(), id));
+                    }
+                    norms.push(n);
+                }
+            }
+        }
+        let mut counts: BTreeMap<String, usize> = Status::ALL.iter().map(|s| (s.word().to_string(), 0)).collect();
+        for n in &norms {
+            *counts.entry(n.status.clone()).or_default() += 1;
+        }
+        jurisdictions.push(Jurisdiction {
+            id: code.clone(),
+            instruments: modules.iter().filter_map(|m| policy.modules.get(*m).map(|x| x.id.clone())).collect(),
+            classification,
+            counts,
+            norms,
+            questions: b.questions(&open),
+        });
+        all_open.extend(open);
+    }
+    Assessment {
+        schema: SCHEMA.to_string(),
+        as_of: ev.as_of().to_string(),
+        lang: context.lang.clone(),
+        notice: if context.lang == "ko" { NOTICE_KO } else { NOTICE_EN }.to_string(),
+        provenance: context.provenance.clone(),
+        system: System { name: system_name },
+        roles: context.roles.iter().cloned().collect(),
+        jurisdictions,
+        questions: b.questions(&all_open),
+    }
+}
