@@ -240,7 +240,8 @@ pub fn explain(args: &EvalArgs, norm: &str) -> u8 {
             OK
         }
         None => {
-            let hint = diagnostics::did_you_mean_help(norm, all.iter().map(|n| n.id.as_str()))
+            let names = all.iter().flat_map(|n| [n.id.as_str(), n.id.rsplit('.').next().unwrap_or("")]);
+            let hint = diagnostics::did_you_mean_help(norm, names)
                 .unwrap_or_else(|| "`norma assess` lists the norms".to_string());
             usage(format!("no norm `{norm}` was assessed; {hint}"))
         }

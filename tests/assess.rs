@@ -1,0 +1,198 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+//! `norma assess`, `questions` and `explain` run as a user runs them, on the shipped examples.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn norma(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_norma")).args(args).env("NO_COLOR", "1").output().expect("run norma")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assess_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["assess", "--format", "json"];
+    all.extend_from_slice(args);
+    let o = norma(&all);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).expect("JSON")
+}
+
+fn norm<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    doc["jurisdictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|j| j["norms"].as_array().unwrap())
+        .find(|n| n["id"] == id)
+        .unwrap_or_else(|| panic!("no norm {id}"))
+}
+
+#[test]
+fn assess_prints_a_versioned_assessment() {
+    let doc = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-11-26"]);
+    assert_eq!(doc["schema"], "norma.assessment/v1");
+    assert_eq!(doc["as_of"], "2026-11-26");
+    assert!(doc["notice"].as_str().unwrap().contains("not legal advice"));
+    assert_eq!(doc["provenance"]["facts_file"], "examples/cv-screening.yaml");
+    assert_eq!(doc["provenance"]["facts_sha256"].as_str().unwrap().len(), 64);
+    let eu = &doc["jurisdictions"][0];
+    assert_eq!(eu["id"], "EU");
+    assert_eq!(eu["classification"]["high_risk"], true);
+    assert_eq!(eu["classification"]["prohibited"], false);
+    let rms = norm(&doc, "eu.ai_act.risk_management_system");
+    assert_eq!(rms["status"], "not_yet_applicable");
+    assert_eq!(rms["applies_from"], "2027-12-02");
+    assert_eq!(rms["citations"][0], "Art. 9");
+    assert_eq!(rms["trace"][0]["rule"], "eu.ai_act.risk_management_system");
+    let amended = doc["provenance"]["instruments"].as_array().unwrap().iter().find(|i| i["id"] == "eu.ai_act").unwrap();
+    assert_eq!(amended["version"], "amended");
+}
+
+#[test]
+fn the_same_inputs_give_byte_identical_output() {
+    let a = norma(&["assess", "--format", "json", "examples/chatbot.yaml", "--as-of", "2026-11-26"]);
+    let b = norma(&["assess", "--format", "json", "examples/chatbot.yaml", "--as-of", "2026-11-26"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn a_deleted_fact_makes_outcomes_unknown_and_is_asked_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("examples/cv-screening.yaml").unwrap();
+    let without: String = text.lines().filter(|l| !l.contains("use_cases")).map(|l| format!("{l}\n")).collect();
+    let path = dir.path().join("cv.yaml");
+    fs::write(&path, without).unwrap();
+    let p = path.to_str().unwrap();
+    let doc = assess_json(&[p, "--as-of", "2028-01-01"]);
+    assert_eq!(doc["jurisdictions"][0]["classification"]["high_risk"], serde_json::Value::Null);
+    assert_eq!(norm(&doc, "eu.ai_act.risk_management_system")["status"], "unknown");
+    assert_eq!(doc["questions"][0]["fact"], "system.use_cases");
+    let o = norma(&["questions", p, "--as-of", "2028-01-01"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).lines().nth(1).unwrap().contains("[system.use_cases]"), "{}", stdout(&o));
+}
+
+#[test]
+fn as_of_moves_norms_exactly_on_their_dates() {
+    let day = |d: &str| norm(&assess_json(&["examples/cv-screening.yaml", "--as-of", d]), "eu.ai_act.risk_management_system")["status"].clone();
+    assert_eq!(day("2026-07-26"), "not_yet_applicable", "original timeline: from 2 Aug 2026");
+    let before = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-07-26"]);
+    assert_eq!(norm(&before, "eu.ai_act.risk_management_system")["applies_from"], "2026-08-02");
+    assert_eq!(day("2027-12-01"), "not_yet_applicable");
+    assert_ne!(day("2027-12-02"), "not_yet_applicable");
+}
+
+#[test]
+fn fail_on_gates_ci() {
+    let o = norma(&["assess", "examples/cv-screening.yaml", "--as-of", "2026-11-26", "--fail-on", "violated"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = norma(&["assess", "examples/cv-screening.yaml", "--as-of", "2026-11-26", "--fail-on", "violated,unknown"]);
+    assert_eq!(o.status.code(), Some(1), "the Korean advance notice is undecided");
+}
+
+#[test]
+fn out_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let o = norma(&["assess", "examples/chatbot.yaml", "--as-of", "2026-11-26", "--format", "json", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).is_empty());
+    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["jurisdictions"][1]["classification"]["generative"], true);
+}
+
+#[test]
+fn explain_shows_the_derivation_with_citations() {
+    let o = norma(&["explain", "examples/cv-screening.yaml", "risk_management_system", "--as-of", "2028-01-01"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("define eu.ai_act.annex_iii_high_risk (Art. 6(2), Annex III) = true"), "{out}");
+    assert!(out.contains("exception eu.ai_act.profiling_override (Art. 6(3), third subparagraph) = true"), "{out}");
+    assert!(out.contains("fact system.profiles_natural_persons = true"), "{out}");
+    let o = norma(&["explain", "examples/cv-screening.yaml", "risk_managment_system"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
+}
+
+#[test]
+fn korean_reports_use_the_korean_texts() {
+    let doc = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-11-26", "--lang", "ko"]);
+    assert!(doc["notice"].as_str().unwrap().contains("법률 자문이 아닙니다"));
+    assert_eq!(norm(&doc, "kr.ai_basic_act.risk_management_plan")["title"], "위험관리방안의 수립·운영");
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    for args in [
+        vec!["assess", "examples/chatbot.yaml", "--jurisdiction", "xx"],
+        vec!["assess", "examples/chatbot.yaml", "--role", "provder"],
+        vec!["assess", "examples/chatbot.yaml", "--as-of", "2026-02-30"],
+        vec!["assess", "no/such/facts.yaml"],
+    ] {
+        let o = norma(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    let o = norma(&["assess", "examples/chatbot.yaml", "--role", "provder"]);
+    assert!(stderr(&o).contains("did you mean `provider`?"), "{}", stderr(&o));
+}
+
+#[test]
+fn jurisdiction_and_role_filters() {
+    let doc = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-11-26", "--jurisdiction", "kr"]);
+    assert_eq!(doc["jurisdictions"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["jurisdictions"][0]["id"], "KR");
+    let doc = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-11-26", "--jurisdiction", "eu", "--role", "deployer"]);
+    let norms = doc["jurisdictions"][0]["norms"].as_array().unwrap();
+    assert!(norms.iter().all(|n| n["roles"].as_array().unwrap().iter().any(|r| r == "deployer")));
+    assert!(norms.iter().any(|n| n["id"] == "eu.ai_act.deployer_log_retention"));
+}
+
+fn refused(name: &str, text: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs::write(&path, text).unwrap();
+    let start = Instant::now();
+    let o = norma(&["assess", path.to_str().unwrap(), "--as-of", "2026-11-26"]);
+    assert!(start.elapsed() < Duration::from_secs(5), "{name} took {:?}", start.elapsed());
+    assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+    assert!(stderr(&o).contains("N200"), "{name}: {}", stderr(&o));
+}
+
+#[test]
+fn hostile_facts_files_are_refused() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
+        let prev = ["a", "b", "c", "d", "e", "f", "g"][i];
+        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 9].join(", ")));
+    }
+    refused("bomb.yaml", bomb.as_bytes());
+    refused("deep.yaml", "[".repeat(50_000).as_bytes());
+    refused("flow.yaml", format!("a: {}1{}\n", "{b: ".repeat(10_000), "}".repeat(10_000)).as_bytes());
+    refused("big.yaml", format!("system:\n  name: \"{}\"\n", "x".repeat(20 * 1024 * 1024)).as_bytes());
+    refused("duplicate.yaml", b"system:\n  name: a\nsystem:\n  name: b\n");
+    refused("types.yaml", b"system:\n  profiles_natural_persons: 3\n  use_cases: chatbot\n");
+    refused("date.yaml", b"system:\n  placed_on_market: 2026-02-30\n");
+    refused("nul.yaml", b"system:\n  name: \"a\0b\"\n");
+    refused("unknown.yaml", b"system:\n  use_case: [recruitment_selection]\n");
+}
+
+#[test]
+fn facts_errors_point_into_the_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.yaml");
+    fs::write(&path, "system:\n  use_case: [recruitment_selection]\n").unwrap();
+    let o = norma(&["assess", path.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("f.yaml:2:3: error[N2002]"), "{err}");
+    assert!(err.contains("did you mean `system.use_cases`?"), "{err}");
+    assert!(Path::new("examples/cv-screening.yaml").exists());
+}
