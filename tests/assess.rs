@@ -196,3 +196,21 @@ fn facts_errors_point_into_the_yaml() {
     assert!(err.contains("did you mean `system.use_cases`?"), "{err}");
     assert!(Path::new("examples/cv-screening.yaml").exists());
 }
+
+#[test]
+fn the_json_schema_of_the_outcome_model_is_committed_and_current() {
+    let schema = schemars::schema_for!(norma::outcome::Assessment);
+    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    let path = Path::new("docs/assessment.schema.json");
+    if std::env::var_os("NORMA_BLESS").is_some() {
+        fs::write(path, &text).unwrap();
+    }
+    assert_eq!(fs::read_to_string(path).unwrap_or_default(), text, "run `NORMA_BLESS=1 cargo test --test assess` and review");
+    // Every example validates structurally: the fields the schema requires are present.
+    let required: Vec<String> =
+        schema.as_value()["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let doc = assess_json(&["examples/chatbot.yaml", "--as-of", "2026-11-26"]);
+    for field in required {
+        assert!(doc.get(&field).is_some(), "missing {field}");
+    }
+}
