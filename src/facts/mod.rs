@@ -4,6 +4,7 @@
 //! unknown, never false.
 
 mod yaml;
+pub mod doc;
 
 use std::collections::{BTreeMap, BTreeSet};
 
