@@ -824,3 +824,148 @@ fn merge(schema: &Json, description: &str) -> Json {
     out
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Sources;
+
+    fn shipped() -> (Sources, Policy) {
+        let mut sources = Sources::new();
+        crate::embedded::add_to(&mut sources);
+        let (policy, diags) = crate::check_sources(&sources);
+        assert!(diags.is_empty(), "{diags:?}");
+        (sources, policy)
+    }
+
+    /// The last YAML block of `text` (the example facts file closes the page).
+    fn last_yaml(text: &str) -> &str {
+        let start = text.rfind("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+        let len = text[start..].find("```").expect("closed");
+        &text[start..start + len]
+    }
+
+    fn loads(text: &str) -> crate::facts::Facts {
+        let (mut sources, policy) = shipped();
+        let file = sources.add("example.yaml", text);
+        match crate::facts::load(&sources, file, &policy) {
+            Ok(facts) => facts,
+            Err(d) => panic!("{text}\n{:?}", d.iter().map(|x| &x.message).collect::<Vec<_>>()),
+        }
+    }
+
+    #[test]
+    fn the_markdown_names_every_fact_and_evidence_kind_and_is_stable() {
+        let (_, policy) = shipped();
+        let md = markdown(&policy, "en");
+        for fact in &policy.facts {
+            assert!(md.contains(&format!("### `{}`", fact.name)), "{}", fact.name);
+        }
+        let kinds = evidence_kinds(&policy);
+        assert!(kinds.len() >= 3);
+        for kind in kinds {
+            assert!(md.contains(&format!("### `{}`", kind.qualified)), "{}", kind.qualified);
+        }
+        assert!(md.contains("- [`system`](#system): "));
+        assert!(md.contains("any of the values below"));
+        assert!(md.contains("`recruitment_selection`: Recruitment or selection of candidates"));
+        assert!(md.contains("whole number in users"));
+        assert!(md.contains("12 months from its date"));
+        assert_eq!(md, markdown(&policy, "en"));
+        assert_eq!(markdown(&policy, "ko"), markdown(&policy, "ko"));
+    }
+
+    #[test]
+    fn the_korean_markdown_asks_in_korean() {
+        let (_, policy) = shipped();
+        let md = markdown(&policy, "ko");
+        assert!(md.contains("시스템의 의도된 용도는 무엇입니까? 해당하는 항목을 모두 선택하십시오."));
+        assert!(md.contains("## 목차"));
+        assert!(md.contains("`recruitment_selection`: 채용 또는 지원자 선발"));
+        assert!(md.contains("작성일로부터 12개월"));
+        assert!(!md.contains("Allowed values"));
+    }
+
+    #[test]
+    fn the_example_files_are_accepted() {
+        let (_, policy) = shipped();
+        for lang in ["en", "ko"] {
+            let md = markdown(&policy, lang);
+            let facts = loads(last_yaml(&md));
+            assert!((3..=4).contains(&facts.values.len()), "{lang}: {:?}", facts.values);
+            assert_eq!(facts.evidence.len(), 1);
+            let section = md.find("```yaml\nevidence:").expect("evidence example");
+            let evidence = loads(last_yaml(&md[..md[section..].find("\n```\n").expect("end") + section + 5]));
+            assert_eq!(evidence.evidence.len(), 2);
+        }
+    }
+
+    #[test]
+    fn every_example_line_is_accepted() {
+        let (_, policy) = shipped();
+        let mut text = String::new();
+        for fact in &policy.facts {
+            text.push_str(&format!("{}: {}\n", fact.name, sample(&policy, fact, &EN)));
+        }
+        assert_eq!(loads(&text).values.len(), policy.facts.len());
+    }
+
+    fn at<'a>(schema: &'a Json, name: &str) -> &'a Json {
+        name.split('.').fold(schema, |s, part| &s["properties"][part])
+    }
+
+    #[test]
+    fn the_schema_has_every_fact_at_its_place() {
+        let (_, policy) = shipped();
+        let schema = json_schema(&policy);
+        assert_eq!(schema["$schema"], DIALECT);
+        assert_eq!(schema["type"], "object");
+        assert_eq!(schema["additionalProperties"], false);
+        assert_eq!(schema["properties"]["system"]["additionalProperties"], false);
+        for fact in &policy.facts {
+            let s = at(&schema, &fact.name);
+            assert!(s["description"].as_str().is_some_and(|d| !d.is_empty()), "{}", fact.name);
+            let types = &s["type"];
+            match &fact.ty {
+                Type::Bool => assert_eq!(types, &json!(["boolean", "null"])),
+                Type::Number(_) if fact.integer => assert_eq!(types, &json!(["integer", "string", "null"])),
+                Type::Number(_) => assert_eq!(types, &json!(["number", "string", "null"])),
+                Type::Text | Type::Date | Type::Duration => assert_eq!(types, &json!(["string", "null"])),
+                Type::Enum(e) => {
+                    let mut want: Vec<Json> = policy.enums[e.0 as usize].variants.iter().map(|(n, _)| json!(n)).collect();
+                    want.push(Json::Null);
+                    assert_eq!(s["enum"], Json::Array(want));
+                }
+                Type::Set(e) => {
+                    let want: Vec<Json> = policy.enums[e.0 as usize].variants.iter().map(|(n, _)| json!(n)).collect();
+                    assert_eq!(types, &json!(["array", "null"]));
+                    assert_eq!(s["items"]["enum"], Json::Array(want));
+                    assert_eq!(s["uniqueItems"], true);
+                }
+                other => panic!("unexpected type {other:?}"),
+            }
+        }
+        let use_cases = at(&schema, "system.use_cases");
+        assert!(use_cases["items"]["enum"].as_array().is_some_and(|v| v.contains(&json!("recruitment_selection"))));
+        assert!(at(&schema, "system.training_compute")["description"].as_str().is_some_and(|d| d.contains("FLOP")));
+        assert_eq!(
+            schema["patternProperties"]["^system\\.use_cases$"]["$ref"],
+            "#/properties/system/properties/use_cases"
+        );
+    }
+
+    #[test]
+    fn the_schema_describes_evidence_records() {
+        let (_, policy) = shipped();
+        let schema = json_schema(&policy);
+        let evidence = &schema["properties"]["evidence"];
+        assert_eq!(evidence["additionalProperties"], false);
+        for kind in evidence_kinds(&policy) {
+            let s = &evidence["properties"][&kind.name];
+            assert_eq!(s["oneOf"][0]["const"], false, "{}", kind.name);
+            assert_eq!(s["oneOf"][2]["required"], json!(["reference", "date"]));
+            let qualified = format!("^{}$", regex_escape(&kind.qualified));
+            assert_eq!(&evidence["patternProperties"][&qualified], s);
+        }
+    }
+}
