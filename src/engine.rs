@@ -178,6 +178,11 @@ impl Engine {
 
     /// The role names declared.
     pub fn roles(&self) -> BTreeSet<String> {
-        self.policy.items.iter().filter(|i| i.kind == crate::syntax::ast::ItemKind::Role).map(|i| i.name.clone()).collect()
+        self.policy
+            .items
+            .iter()
+            .filter(|i| i.kind == crate::syntax::ast::ItemKind::Role)
+            .map(|i| i.name.clone())
+            .collect()
     }
 }

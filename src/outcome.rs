@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::eval::{EvidenceState, Evaluator, Input, Status, Why};
+use crate::eval::{Evaluator, EvidenceState, Input, Status, Why};
 use crate::facts::Evidence;
 use crate::model::{FactId, ItemId, Localized, Policy, Target, Type};
 use crate::syntax::ast::ModuleKind;
@@ -17,7 +17,8 @@ use crate::value::Value;
 pub const SCHEMA: &str = "norma.assessment/v1";
 
 /// The notice every assessment carries.
-pub const NOTICE_EN: &str = "This assessment is generated from encoded rules and the facts given. It is not legal advice.";
+pub const NOTICE_EN: &str =
+    "This assessment is generated from encoded rules and the facts given. It is not legal advice.";
 /// The notice in Korean.
 pub const NOTICE_KO: &str = "이 평가는 인코딩된 규칙과 제공된 사실로부터 생성되었으며 법률 자문이 아닙니다.";
 
@@ -296,7 +297,13 @@ pub struct Context {
 /// Picks the text in `lang` for the version in force, falling back to English, then to any.
 pub fn pick(list: &[Localized], lang: &str, version: Option<&str>) -> Option<String> {
     let score = |l: &Localized| {
-        let lang_score = if l.lang == lang { 2 } else if l.lang == "en" { 1 } else { 0 };
+        let lang_score = if l.lang == lang {
+            2
+        } else if l.lang == "en" {
+            1
+        } else {
+            0
+        };
         let version_score = match (&l.under, version) {
             (Some(u), Some(v)) if u == v => 2,
             (None, _) => 1,
@@ -311,7 +318,11 @@ pub fn pick(list: &[Localized], lang: &str, version: Option<&str>) -> Option<Str
 pub fn json_value(policy: &Policy, v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     let name = |e: crate::model::EnumId, i: u32| {
-        policy.enums.get(e.0 as usize).and_then(|d| d.variants.get(i as usize)).map_or(J::Null, |(n, _)| J::String(n.clone()))
+        policy
+            .enums
+            .get(e.0 as usize)
+            .and_then(|d| d.variants.get(i as usize))
+            .map_or(J::Null, |(n, _)| J::String(n.clone()))
     };
     match v {
         Value::Unknown => J::Null,
@@ -362,7 +373,9 @@ impl Builder<'_, '_> {
 
     fn input(&self, i: &Input) -> StepInput {
         match i {
-            Input::Fact(f) => StepInput::Fact { fact: self.fact_name(*f), value: json_value(self.policy, self.ev.facts().get(*f)) },
+            Input::Fact(f) => {
+                StepInput::Fact { fact: self.fact_name(*f), value: json_value(self.policy, self.ev.facts().get(*f)) }
+            }
             Input::Rule(r) => StepInput::Rule {
                 rule: self.policy.item(*r).map_or_else(String::new, |x| x.qualified.clone()),
                 value: self.rule_value(*r),
@@ -412,12 +425,15 @@ impl Builder<'_, '_> {
             .into_iter()
             .filter_map(|e| {
                 let item = self.policy.item(e)?;
-                let state = self.ev.inputs(id).iter().chain(self.ev.derivation(id).iter().flat_map(|r| self.ev.inputs(*r))).find_map(
-                    |i| match i {
+                let state = self
+                    .ev
+                    .inputs(id)
+                    .iter()
+                    .chain(self.ev.derivation(id).iter().flat_map(|r| self.ev.inputs(*r)))
+                    .find_map(|i| match i {
                         Input::Evidence(x, s) if *x == e => Some(*s),
                         _ => None,
-                    },
-                );
+                    });
                 let held = self.ev.facts().evidence.get(&e);
                 let (reference, date, expires, scope) = match held {
                     Some(Evidence::Held { reference, date, expires, scope }) => {

@@ -83,7 +83,10 @@ fn a_deleted_fact_makes_outcomes_unknown_and_is_asked_first() {
 
 #[test]
 fn as_of_moves_norms_exactly_on_their_dates() {
-    let day = |d: &str| norm(&assess_json(&["examples/cv-screening.yaml", "--as-of", d]), "eu.ai_act.risk_management_system")["status"].clone();
+    let day = |d: &str| {
+        norm(&assess_json(&["examples/cv-screening.yaml", "--as-of", d]), "eu.ai_act.risk_management_system")["status"]
+            .clone()
+    };
     assert_eq!(day("2026-07-26"), "not_yet_applicable", "original timeline: from 2 Aug 2026");
     let before = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-07-26"]);
     assert_eq!(norm(&before, "eu.ai_act.risk_management_system")["applies_from"], "2026-08-02");
@@ -103,7 +106,16 @@ fn fail_on_gates_ci() {
 fn out_writes_the_report_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let o = norma(&["assess", "examples/chatbot.yaml", "--as-of", "2026-11-26", "--format", "json", "--out", out.to_str().unwrap()]);
+    let o = norma(&[
+        "assess",
+        "examples/chatbot.yaml",
+        "--as-of",
+        "2026-11-26",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).is_empty());
     let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
@@ -150,7 +162,15 @@ fn jurisdiction_and_role_filters() {
     let doc = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-11-26", "--jurisdiction", "kr"]);
     assert_eq!(doc["jurisdictions"].as_array().unwrap().len(), 1);
     assert_eq!(doc["jurisdictions"][0]["id"], "KR");
-    let doc = assess_json(&["examples/cv-screening.yaml", "--as-of", "2026-11-26", "--jurisdiction", "eu", "--role", "deployer"]);
+    let doc = assess_json(&[
+        "examples/cv-screening.yaml",
+        "--as-of",
+        "2026-11-26",
+        "--jurisdiction",
+        "eu",
+        "--role",
+        "deployer",
+    ]);
     let norms = doc["jurisdictions"][0]["norms"].as_array().unwrap();
     assert!(norms.iter().all(|n| n["roles"].as_array().unwrap().iter().any(|r| r == "deployer")));
     assert!(norms.iter().any(|n| n["id"] == "eu.ai_act.deployer_log_retention"));
@@ -205,7 +225,11 @@ fn the_json_schema_of_the_outcome_model_is_committed_and_current() {
     if std::env::var_os("NORMA_BLESS").is_some() {
         fs::write(path, &text).unwrap();
     }
-    assert_eq!(fs::read_to_string(path).unwrap_or_default(), text, "run `NORMA_BLESS=1 cargo test --test assess` and review");
+    assert_eq!(
+        fs::read_to_string(path).unwrap_or_default(),
+        text,
+        "run `NORMA_BLESS=1 cargo test --test assess` and review"
+    );
     // Every example validates structurally: the fields the schema requires are present.
     let required: Vec<String> =
         schema.as_value()["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();

@@ -104,7 +104,9 @@ fn prepare(args: &EvalArgs) -> Result<(Engine, FactsFile, AssessOptions), u8> {
     let mut engine = load_engine(&args.policies)?;
     let as_of = match &args.as_of {
         None => today(),
-        Some(s) => norma::facts::parse_date(s).ok_or_else(|| usage(format!("`{s}` is not a date; write YYYY-MM-DD")))?,
+        Some(s) => {
+            norma::facts::parse_date(s).ok_or_else(|| usage(format!("`{s}` is not a date; write YYYY-MM-DD")))?
+        }
     };
     let known = engine.jurisdictions();
     let mut jurisdictions = BTreeSet::new();
@@ -123,8 +125,9 @@ fn prepare(args: &EvalArgs) -> Result<(Engine, FactsFile, AssessOptions), u8> {
     let declared = engine.roles();
     for r in &roles {
         if !declared.contains(r) {
-            let hint = diagnostics::did_you_mean_help(r, declared.iter().map(String::as_str))
-                .unwrap_or_else(|| format!("the roles are: {}", declared.iter().cloned().collect::<Vec<_>>().join(", ")));
+            let hint = diagnostics::did_you_mean_help(r, declared.iter().map(String::as_str)).unwrap_or_else(|| {
+                format!("the roles are: {}", declared.iter().cloned().collect::<Vec<_>>().join(", "))
+            });
             return Err(usage(format!("no policy declares the role `{r}`; {hint}")));
         }
     }

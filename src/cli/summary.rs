@@ -54,19 +54,36 @@ pub fn assessment(a: &Assessment) -> String {
             .iter()
             .map(|(k, v)| {
                 let v = match v {
-                    Some(true) => if ko { "예" } else { "yes" },
-                    Some(false) => if ko { "아니오" } else { "no" },
-                    None => if ko { "미확정" } else { "undecided" },
+                    Some(true) => {
+                        if ko {
+                            "예"
+                        } else {
+                            "yes"
+                        }
+                    }
+                    Some(false) => {
+                        if ko {
+                            "아니오"
+                        } else {
+                            "no"
+                        }
+                    }
+                    None => {
+                        if ko {
+                            "미확정"
+                        } else {
+                            "undecided"
+                        }
+                    }
                 };
                 format!("{k}: {v}")
             })
             .collect();
         out.push_str(&format!("  {}: {}\n", if ko { "분류" } else { "classification" }, labels.join(" · ")));
-        let counts: Vec<String> =
-            ["violated", "not_met", "unknown", "met", "not_yet_applicable", "not_applicable"]
-                .iter()
-                .map(|s| format!("{} {}", j.counts.get(*s).copied().unwrap_or(0), status_words(s, ko)))
-                .collect();
+        let counts: Vec<String> = ["violated", "not_met", "unknown", "met", "not_yet_applicable", "not_applicable"]
+            .iter()
+            .map(|s| format!("{} {}", j.counts.get(*s).copied().unwrap_or(0), status_words(s, ko)))
+            .collect();
         out.push_str(&format!("  {}: {}\n", if ko { "규범" } else { "norms" }, counts.join(" · ")));
         for n in j.norms.iter().filter(|n| n.status != "not_applicable") {
             let from = match (&n.applies_from, n.status.as_str()) {
@@ -95,7 +112,11 @@ pub fn questions(qs: &[Question], lang: &str) -> String {
     if qs.is_empty() {
         return if ko { "열린 질문이 없습니다.\n".into() } else { "No open questions.\n".into() };
     }
-    let mut out = String::from(if ko { "열린 질문 (결정적인 순서):\n" } else { "Open questions, most decisive first:\n" });
+    let mut out = String::from(if ko {
+        "열린 질문 (결정적인 순서):\n"
+    } else {
+        "Open questions, most decisive first:\n"
+    });
     for (i, q) in qs.iter().enumerate() {
         let decides = if ko { format!("{}개 결과를 결정", q.decides) } else { format!("decides {}", q.decides) };
         out.push_str(&format!("{:>3}. [{}] {} ({decides})\n", i + 1, q.fact, q.question));
@@ -131,14 +152,24 @@ pub fn explanation(n: &Norm, a: &Assessment) -> String {
         tree(first, &steps, 0, &mut seen, &mut out);
     }
     if !n.missing.is_empty() {
-        out.push_str(&format!("\n{}: {}\n", if ko { "결정에 필요한 사실" } else { "would be decided by" }, n.missing.join(", ")));
+        out.push_str(&format!(
+            "\n{}: {}\n",
+            if ko { "결정에 필요한 사실" } else { "would be decided by" },
+            n.missing.join(", ")
+        ));
     }
     out
 }
 
 const MAX_TREE_DEPTH: usize = 24;
 
-fn tree<'a>(step: &'a Step, steps: &BTreeMap<&str, &'a Step>, depth: usize, seen: &mut BTreeSet<&'a str>, out: &mut String) {
+fn tree<'a>(
+    step: &'a Step,
+    steps: &BTreeMap<&str, &'a Step>,
+    depth: usize,
+    seen: &mut BTreeSet<&'a str>,
+    out: &mut String,
+) {
     let pad = "  ".repeat(depth);
     let cites = if step.citations.is_empty() { String::new() } else { format!(" ({})", step.citations.join(", ")) };
     out.push_str(&format!("{pad}{} {}{cites} = {}\n", step.kind, step.rule, value_text(&step.value)));

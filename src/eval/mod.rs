@@ -141,7 +141,7 @@ impl<'a> Evaluator<'a> {
         let versions = policy
             .modules
             .iter()
-            .map(|m| m.versions.iter().filter(|(_, _, d)| *d <= options.as_of).last().map(|(name, _, _)| name.clone()))
+            .map(|m| m.versions.iter().rfind(|(_, _, d)| *d <= options.as_of).map(|(name, _, _)| name.clone()))
             .collect();
         let mut ev = Evaluator {
             policy,

@@ -74,7 +74,10 @@ fn prohibitions_apply_from_2_february_2025() {
     let p = "eu.ai_act.emotion_recognition_at_work";
     assert_eq!(status(&policy, &f, date(2025, 2, 1), p).0, Status::NotYetApplicable);
     assert_eq!(status(&policy, &f, date(2025, 2, 2), p).0, Status::Violated);
-    let medical = facts(&policy, &"system:\n  infers_emotions: true\n  emotion_inference_purpose: medical\ndeployment:\n  settings: [workplace]\n".to_string());
+    let medical = facts(
+        &policy,
+        "system:\n  infers_emotions: true\n  emotion_inference_purpose: medical\ndeployment:\n  settings: [workplace]\n",
+    );
     assert_eq!(status(&policy, &medical, date(2025, 6, 1), p).0, Status::NotApplicable);
 }
 

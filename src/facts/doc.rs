@@ -139,7 +139,7 @@ const KO: Words = Words {
 하나입니다(예: `6 months`).
 - **선택.** 값 목록 중 하나를 고르는 사실에는 표시된 값의 이름을 적습니다(예: `medical`). 여러 값을 \
 고를 수 있는 사실에는 대괄호 안에 목록으로 적습니다(예: `[workplace, online]`).
-- **증거**(조직이 보유한 문서)는 별도의 `evidence:` 절에 적습니다. 아래 *증거* 절을 보십시오.",
+- **증빙**(조직이 보유한 문서)은 별도의 `evidence:` 절에 적습니다. 아래 *증빙* 절을 보십시오.",
     contents: "목차",
     top_level: "(최상위)",
     count: |n| format!("사실 {n}개"),
@@ -161,11 +161,11 @@ const KO: Words = Words {
     declared: "선언한 모듈",
     example: "예시",
     note: "참고",
-    evidence: "증거",
-    evidence_intro: "증거는 조직이 보유한 문서를 기록합니다. `evidence:` 아래에 증거의 종류를 이름\
+    evidence: "증빙",
+    evidence_intro: "증빙은 조직이 보유한 문서를 기록합니다. `evidence:` 아래에 증빙의 종류를 이름\
 (또는 전체 이름 `module.name`)으로 적고, 다음 중 하나를 적습니다.
 
-- `reference`(문서의 식별 번호)와 `date`(작성일)가 있는 기록. 선택적으로 `expires`(효력이 끝나는 날)와 \
+- `reference`(문서 참조번호)와 `date`(작성일)가 있는 기록. 선택적으로 `expires`(효력이 끝나는 날)와 \
 `scope`(적용 범위)를 적을 수 있습니다.
 - 조직이 보유하지 않으면 `false`.
 - 알 수 없으면 `null`, 또는 아무것도 적지 않습니다.",
@@ -447,11 +447,8 @@ fn kind_section(policy: &Policy, item: &Item, lang: &str, w: &Words) -> Section 
         None => {}
     }
     let key = evidence_key(policy, item);
-    let names = if key == item.qualified {
-        format!("`{key}`")
-    } else {
-        format!("`{key}` ({} `{}`)", w.or, item.qualified)
-    };
+    let names =
+        if key == item.qualified { format!("`{key}`") } else { format!("`{key}` ({} `{}`)", w.or, item.qualified) };
     body.push_str(&format!("- **{}:** {names}\n", w.key));
     if let Some(v) = &item.valid_for {
         body.push_str(&format!("- **{}:** {}\n", w.valid_for, validity(v, lang, w)));
@@ -463,7 +460,8 @@ fn kind_section(policy: &Policy, item: &Item, lang: &str, w: &Words) -> Section 
 /// How long evidence stays valid, counted from its date.
 fn validity(expr: &Expr, lang: &str, w: &Words) -> String {
     let ExprKind::Number { value, unit } = &expr.kind else { return w.computed.to_string() };
-    let amount = if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}", *value as i64) } else { value.to_string() };
+    let amount =
+        if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}", *value as i64) } else { value.to_string() };
     let unit = unit.as_deref().unwrap_or("");
     if lang != "ko" {
         return format!("{amount} {unit} from its date");
@@ -543,8 +541,7 @@ const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 /// A calendar date as the facts reader accepts it.
 const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 /// A length of time: a whole number and a unit.
-const DURATION_PATTERN: &str =
-    "^\\s*[0-9][0-9_]*\\s+(hours?|days?|working(_|\\s+)days?|weeks?|months?|years?)\\s*$";
+const DURATION_PATTERN: &str = "^\\s*[0-9][0-9_]*\\s+(hours?|days?|working(_|\\s+)days?|weeks?|months?|years?)\\s*$";
 /// A number as the facts reader accepts it in text: digits with `_`, a fraction, an exponent.
 const NUMBER: &str = "[+-]?([0-9][0-9_]*(\\.[0-9_]*)?|\\.[0-9][0-9_]*)([eE][+-]?[0-9][0-9_]*)?";
 
@@ -687,8 +684,11 @@ fn regex_escape(text: &str) -> String {
 
 /// The schema of one fact, with its English question and help as the description.
 fn fact_schema(policy: &Policy, fact: &Fact) -> Json {
-    let values = || -> Vec<Json> {
-        enum_of(policy, &fact.ty).map(|d| d.variants.iter().map(|(n, _)| json!(n)).collect()).unwrap_or_default()
+    let def = enum_of(policy, &fact.ty);
+    let values =
+        || -> Vec<Json> { def.map(|d| d.variants.iter().map(|(n, _)| json!(n)).collect()).unwrap_or_default() };
+    let labels = || -> Vec<Json> {
+        def.map(|d| d.variants.iter().map(|(n, l)| json!(label_in(l, "en").unwrap_or(n))).collect()).unwrap_or_default()
     };
     let mut schema = match &fact.ty {
         Type::Bool => json!({ "type": ["boolean", "null"] }),
@@ -697,13 +697,16 @@ fn fact_schema(policy: &Policy, fact: &Fact) -> Json {
         Type::Date => json!({ "type": ["string", "null"], "pattern": DATE_PATTERN }),
         Type::Duration => json!({ "type": ["string", "null"], "pattern": DURATION_PATTERN }),
         Type::Enum(_) => {
-            let mut all = values();
+            let (mut all, mut described) = (values(), labels());
             all.push(Json::Null);
-            json!({ "enum": all })
+            described.push(json!("Do not know."));
+            json!({ "enum": all, "enumDescriptions": described })
         }
-        Type::Set(_) => {
-            json!({ "type": ["array", "null"], "items": { "enum": values() }, "uniqueItems": true })
-        }
+        Type::Set(_) => json!({
+            "type": ["array", "null"],
+            "items": { "enum": values(), "enumDescriptions": labels() },
+            "uniqueItems": true,
+        }),
         Type::List(_) | Type::Any => json!({}),
     };
     let (plain, rich) = describe(policy, fact);
@@ -734,11 +737,10 @@ fn describe(policy: &Policy, fact: &Fact) -> (String, String) {
     let answer = answer_en(fact);
     let plain: Vec<String> = [question.clone(), help.clone(), Some(answer.clone())].into_iter().flatten().collect();
     let module = policy.module(fact.module).map(|m| format!("Declared in `{}`.", m.id));
-    let rich: Vec<String> =
-        [question.map(|q| format!("**{}**", md(&q))), help.map(|h| md(&h)), Some(answer), module]
-            .into_iter()
-            .flatten()
-            .collect();
+    let rich: Vec<String> = [question.map(|q| format!("**{}**", md(&q))), help.map(|h| md(&h)), Some(answer), module]
+        .into_iter()
+        .flatten()
+        .collect();
     (plain.join("\n\n"), rich.join("\n\n"))
 }
 
@@ -824,7 +826,6 @@ fn merge(schema: &Json, description: &str) -> Json {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -838,11 +839,9 @@ mod tests {
         (sources, policy)
     }
 
-    /// The last YAML block of `text` (the example facts file closes the page).
-    fn last_yaml(text: &str) -> &str {
-        let start = text.rfind("```yaml\n").expect("a yaml block") + "```yaml\n".len();
-        let len = text[start..].find("```").expect("closed");
-        &text[start..start + len]
+    /// The YAML blocks of `text`, in order (the example facts file closes the page).
+    fn yaml_blocks(text: &str) -> Vec<&str> {
+        text.split("```yaml\n").skip(1).map(|b| b.split("```").next().unwrap_or("")).collect()
     }
 
     fn loads(text: &str) -> crate::facts::Facts {
@@ -891,11 +890,11 @@ mod tests {
         let (_, policy) = shipped();
         for lang in ["en", "ko"] {
             let md = markdown(&policy, lang);
-            let facts = loads(last_yaml(&md));
+            let blocks = yaml_blocks(&md);
+            let facts = loads(blocks.last().expect("example"));
             assert!((3..=4).contains(&facts.values.len()), "{lang}: {:?}", facts.values);
             assert_eq!(facts.evidence.len(), 1);
-            let section = md.find("```yaml\nevidence:").expect("evidence example");
-            let evidence = loads(last_yaml(&md[..md[section..].find("\n```\n").expect("end") + section + 5]));
+            let evidence = loads(blocks.iter().find(|b| b.starts_with("evidence:")).expect("evidence example"));
             assert_eq!(evidence.evidence.len(), 2);
         }
     }
@@ -932,7 +931,8 @@ mod tests {
                 Type::Number(_) => assert_eq!(types, &json!(["number", "string", "null"])),
                 Type::Text | Type::Date | Type::Duration => assert_eq!(types, &json!(["string", "null"])),
                 Type::Enum(e) => {
-                    let mut want: Vec<Json> = policy.enums[e.0 as usize].variants.iter().map(|(n, _)| json!(n)).collect();
+                    let mut want: Vec<Json> =
+                        policy.enums[e.0 as usize].variants.iter().map(|(n, _)| json!(n)).collect();
                     want.push(Json::Null);
                     assert_eq!(s["enum"], Json::Array(want));
                 }
@@ -967,5 +967,18 @@ mod tests {
             let qualified = format!("^{}$", regex_escape(&kind.qualified));
             assert_eq!(&evidence["patternProperties"][&qualified], s);
         }
+    }
+}
+#[cfg(test)]
+mod tmp_dump {
+    #[test]
+    fn dump() {
+        let mut sources = crate::source::Sources::new();
+        crate::embedded::add_to(&mut sources);
+        let (policy, _) = crate::check_sources(&sources);
+        std::fs::write("/tmp/doc2-out-en.md", super::markdown(&policy, "en")).unwrap();
+        std::fs::write("/tmp/doc2-out-ko.md", super::markdown(&policy, "ko")).unwrap();
+        std::fs::write("/tmp/doc2-out.json", serde_json::to_string_pretty(&super::json_schema(&policy)).unwrap())
+            .unwrap();
     }
 }

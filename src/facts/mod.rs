@@ -3,8 +3,8 @@
 //! set and malformed evidence are errors with `file:line:col`. A fact that is not given is
 //! unknown, never false.
 
-mod yaml;
 pub mod doc;
+mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
