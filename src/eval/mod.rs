@@ -455,7 +455,7 @@ impl<'a> Evaluator<'a> {
                 },
             }
         };
-        if matches!(status, Status::Met | Status::NotMet | Status::Unknown) && applicable == Value::Bool(true) {
+        if matches!(status, Status::Met | Status::NotMet | Status::Unknown) && applicable != Value::Bool(false) {
             inputs.extend(ci);
         }
         NormOutcome {
