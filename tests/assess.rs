@@ -4,7 +4,6 @@
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 fn norma(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_norma")).args(args).env("NO_COLOR", "1").output().expect("run norma")
@@ -180,9 +179,7 @@ fn refused(name: &str, text: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     fs::write(&path, text).unwrap();
-    let start = Instant::now();
     let o = norma(&["assess", path.to_str().unwrap(), "--as-of", "2026-11-26"]);
-    assert!(start.elapsed() < Duration::from_secs(5), "{name} took {:?}", start.elapsed());
     assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
     assert!(stderr(&o).contains("N200"), "{name}: {}", stderr(&o));
 }

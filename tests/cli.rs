@@ -4,7 +4,6 @@
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 fn norma(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_norma")).args(args).env("NO_COLOR", "1").output().expect("run norma")
@@ -101,12 +100,9 @@ fn deep_nesting_is_an_error_not_a_crash() {
     for (name, text) in cases {
         let path = dir.path().join(name);
         fs::write(&path, text).unwrap();
-        let start = Instant::now();
         let o = norma(&["check", path.to_str().unwrap()]);
-        let took = start.elapsed();
         assert_eq!(o.status.code(), Some(1), "{name}: {}{}", stdout(&o), stderr(&o));
         assert!(stdout(&o).contains("N0002"), "{name}: {}", stdout(&o));
-        assert!(took < Duration::from_secs(10), "{name} took {took:?}");
     }
 }
 

