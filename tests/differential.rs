@@ -593,11 +593,8 @@ impl Generator {
     fn settle_costs(&mut self, root: usize) {
         let members: Vec<usize> = (root..self.items.len()).filter(|&i| self.items[i].root == root).collect();
         for &m in members.iter().rev() {
-            let extra: u64 = members
-                .iter()
-                .filter(|&&x| self.items[x].targets.contains(&m))
-                .map(|&x| self.items[x].cost)
-                .sum();
+            let extra: u64 =
+                members.iter().filter(|&&x| self.items[x].targets.contains(&m)).map(|&x| self.items[x].cost).sum();
             self.items[m].cost = self.items[m].own + extra;
         }
     }
@@ -675,7 +672,8 @@ fn engine_agrees_with_reference_on_random_rule_sets() {
             Err(errors) => {
                 rejected += 1;
                 if rejected <= 3 {
-                    let codes: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.code.as_str(), e.message)).collect();
+                    let codes: Vec<String> =
+                        errors.iter().map(|e| format!("{}: {}", e.code.as_str(), e.message)).collect();
                     eprintln!("rule set {n} (seed {set_seed:#x}) rejected: {codes:?}\n{}", set.source);
                 }
                 continue;
@@ -724,7 +722,11 @@ fn engine_agrees_with_reference_on_random_rule_sets() {
         "{mismatch_count} results differ between the engine and the reference; the first:\n\n{}",
         mismatches.join("\n-----\n")
     );
-    assert!(accepted * 10 >= (accepted + rejected) * 9, "only {accepted} of {} rule sets were accepted", accepted + rejected);
+    assert!(
+        accepted * 10 >= (accepted + rejected) * 9,
+        "only {accepted} of {} rule sets were accepted",
+        accepted + rejected
+    );
     assert!(pairs >= 1_000 || sets < 300, "too few pairs: {pairs}");
     assert!(outcomes.get("unknown").copied().unwrap_or(0) > 0 && outcomes.get("number").copied().unwrap_or(0) > 0);
 }
@@ -757,7 +759,8 @@ fn exception(name: &str, target: &str, when: &str, more: &str) -> String {
 /// Evaluates `src` against `given` and asserts that the engine and the reference both give
 /// `expected` for each named rule.
 fn pin(src: &str, given: &[(&str, Option<bool>)], expected: &[(&str, Val)]) {
-    let policy = check(src).unwrap_or_else(|e| panic!("rejected: {:?}\n{src}", e.iter().map(|d| &d.message).collect::<Vec<_>>()));
+    let policy = check(src)
+        .unwrap_or_else(|e| panic!("rejected: {:?}\n{src}", e.iter().map(|d| &d.message).collect::<Vec<_>>()));
     let given: Vec<(String, Option<bool>)> = given.iter().map(|(n, v)| (n.to_string(), *v)).collect();
     let facts = facts_of(&policy, &given);
     let results = both(&policy, &facts);
@@ -877,7 +880,11 @@ fn numeric_definitions_and_comparisons() {
     ]
     .concat();
     let src = module(&["f0"], &rules);
-    pin(&src, &[("f0", Some(true))], &[("base", Val::N(50.0)), ("above", Val::F), ("equal", Val::T), ("unequal", Val::T)]);
+    pin(
+        &src,
+        &[("f0", Some(true))],
+        &[("base", Val::N(50.0)), ("above", Val::F), ("equal", Val::T), ("unequal", Val::T)],
+    );
     pin(&src, &[("f0", Some(false))], &[("base", Val::N(100.0)), ("above", Val::T), ("unequal", Val::F)]);
     pin(&src, &[("f0", None)], &[("base", Val::U), ("other", Val::U), ("above", Val::U), ("equal", Val::U)]);
 }

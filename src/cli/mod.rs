@@ -154,8 +154,11 @@ fn facts_doc(format: FactsFormat, lang: assess::Lang, policies: &[PathBuf]) -> u
     };
     let lang = if lang == assess::Lang::Ko { "ko" } else { "en" };
     match format {
-        FactsFormat::Md => out(&format!("{lang} {}", engine.policy().facts.len())),
-        FactsFormat::JsonSchema => out("PENDING_DOC"),
+        FactsFormat::Md => out(&norma::facts::doc::markdown(engine.policy(), lang)),
+        FactsFormat::JsonSchema => {
+            out(&(serde_json::to_string_pretty(&norma::facts::doc::json_schema(engine.policy())).unwrap_or_default()
+                + "\n"))
+        }
     }
     OK
 }

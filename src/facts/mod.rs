@@ -261,7 +261,13 @@ impl Reader<'_> {
                 for item in items {
                     match &item.value {
                         Node::Str(s) => {
-                            set.insert(self.variant(*e, path, s, item)?);
+                            if !set.insert(self.variant(*e, path, s, item)?) {
+                                return Err(Box::new(
+                                    Diagnostic::error(Code::FactValue, self.span(item), format!("`{s}` is listed twice"))
+                                        .label("repeated")
+                                        .help("list each value once"),
+                                ));
+                            }
                         }
                         _ => return Err(self.wrong(path, "a list of values".into(), item, self.allowed(ty))),
                     }
@@ -547,7 +553,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 /// `6 months`, `1 year`, `10 working_days` as a duration.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let mut words = s.split_whitespace();
-    let amount: i64 = words.next()?.replace('_', "").parse().ok()?;
+    let amount: i64 = words.next()?.replace('_', "").parse().ok().filter(|a: &i64| *a >= 0)?;
     let unit = TimeUnit::from_word(&words.collect::<Vec<_>>().join("_"))?;
     Some(Duration::of(amount, unit))
 }

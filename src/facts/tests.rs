@@ -120,3 +120,9 @@ fn hostile_files_are_refused_with_a_clear_message() {
         );
     }
 }
+
+#[test]
+fn negative_durations_and_repeated_values_are_refused() {
+    assert_eq!(codes(load_text("deployment:\n  log_retention: -6 months\n")), vec!["N2004"]);
+    assert_eq!(codes(load_text("system:\n  use_cases: [credit_scoring, credit_scoring]\n")), vec!["N2004"]);
+}
