@@ -311,7 +311,9 @@ pub fn pick(list: &[Localized], lang: &str, version: Option<&str>) -> Option<Str
         };
         (version_score > 0, lang_score, version_score)
     };
-    list.iter().filter(|l| score(l).0).max_by_key(|l| score(l)).map(|l| l.text.clone())
+    // Texts of the version in force first; a text written only for another version (e.g. a norm
+    // that an amendment introduces) still beats no text.
+    list.iter().max_by_key(|l| score(l)).map(|l| l.text.clone())
 }
 
 /// A value as JSON: booleans, numbers, text; enumeration values by name; unknown as `null`.
@@ -666,5 +668,25 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
         roles: context.roles.iter().cloned().collect(),
         jurisdictions,
         questions: b.questions(&all_open),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(lang: &str, text: &str, under: Option<&str>) -> Localized {
+        Localized { lang: lang.into(), text: text.into(), under: under.map(str::to_string) }
+    }
+
+    #[test]
+    fn texts_follow_the_language_and_the_version_in_force() {
+        let list = [l("en", "original", None), l("en", "amended", Some("amended")), l("ko", "원문", None)];
+        assert_eq!(pick(&list, "en", Some("amended")).as_deref(), Some("amended"));
+        assert_eq!(pick(&list, "en", Some("original")).as_deref(), Some("original"));
+        assert_eq!(pick(&list, "ko", Some("amended")).as_deref(), Some("원문"));
+        assert_eq!(pick(&list, "fr", None).as_deref(), Some("original"), "English when the language is missing");
+        let only_amended = [l("en", "new ban", Some("amended"))];
+        assert_eq!(pick(&only_amended, "en", Some("original")).as_deref(), Some("new ban"));
     }
 }
