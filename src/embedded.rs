@@ -16,7 +16,12 @@ pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::s
     use std::collections::BTreeSet;
     let header = |id, text: &str| {
         let module = crate::syntax::parse(id, text).module?;
-        let uses: Vec<String> = module.uses.iter().map(|u| u.module.name.clone()).collect();
+        let mut uses: Vec<String> = module.uses.iter().map(|u| u.module.name.clone()).collect();
+        if module.header.kind == crate::syntax::ast::ModuleKind::Part {
+            // A part needs the module it continues; it does not declare it.
+            uses.push(module.header.id.name.clone());
+            return Some((String::new(), uses));
+        }
         Some((module.header.id.name, uses))
     };
     let mut declared = BTreeSet::new();
@@ -29,15 +34,20 @@ pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::s
     }
     let shipped: Vec<(String, Vec<String>, &str, &str)> = POLICIES
         .iter()
-        .filter_map(|(path, text)| header(crate::source::FileId(0), text).map(|(n, u)| (n, u, *path, *text)))
+        .filter_map(|(path, text)| {
+            let module = crate::syntax::parse(crate::source::FileId(0), text).module?;
+            let uses = module.uses.iter().map(|u| u.module.name.clone()).collect();
+            Some((module.header.id.name, uses, *path, *text))
+        })
         .collect();
     let mut added = Vec::new();
-    loop {
-        let next = shipped.iter().find(|(name, ..)| wanted.contains(name) && !declared.contains(name));
-        let Some((name, uses, path, text)) = next else { break };
+    // A module may be split into parts (`part of …`): bring every file of a wanted module.
+    while let Some(name) = wanted.iter().find(|n| !declared.contains(*n)).cloned() {
         declared.insert(name.clone());
-        wanted.extend(uses.iter().cloned());
-        added.push(sources.add(format!("embedded:{path}"), *text));
+        for (_, uses, path, text) in shipped.iter().filter(|(n, ..)| *n == name) {
+            wanted.extend(uses.iter().cloned());
+            added.push(sources.add(format!("embedded:{path}"), *text));
+        }
     }
     added
 }

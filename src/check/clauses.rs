@@ -16,6 +16,7 @@ pub(super) enum Owner {
 impl Owner {
     fn word(self) -> &'static str {
         match self {
+            Owner::Module(ModuleKind::Part) => "part",
             Owner::Module(k) => k.keyword(),
             Owner::Item(k) => k.keyword(),
         }
@@ -53,6 +54,7 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
     match owner {
         Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction", "version", "source", "note"],
         Owner::Module(ModuleKind::Vocabulary) => &["title", "source", "note"],
+        Owner::Module(ModuleKind::Part) => &["note"],
         Owner::Item(kind) => match kind {
             ItemKind::Fact => &["question", "help", "note", "cite", "title"],
             ItemKind::Define => &["cite", "title", "text", "note", "=", "label"],
@@ -70,6 +72,7 @@ fn required(owner: Owner) -> &'static [&'static str] {
     match owner {
         Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction"],
         Owner::Module(ModuleKind::Vocabulary) => &["title"],
+        Owner::Module(ModuleKind::Part) => &[],
         Owner::Item(kind) => match kind {
             ItemKind::Obligation | ItemKind::Prohibition => &["cite", "binds", "from", "title"],
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => &["cite", "when"],

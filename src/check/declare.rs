@@ -7,7 +7,7 @@ use super::Checker;
 use super::clauses::{Owner, check_clauses};
 use crate::diagnostics::{Code, Context, Diagnostic, did_you_mean_help};
 use crate::model::{EnumDef, EnumId, Fact, FactId, Item, ItemId, Localized, Module, ModuleId, Type};
-use crate::syntax::ast::{self, ClauseKind, FactType, ItemHead, ItemKind};
+use crate::syntax::ast::{self, ClauseKind, FactType, ItemHead, ItemKind, ModuleKind};
 
 /// Units that make a number a duration.
 pub(super) const TIME_UNITS: &[&str] =
@@ -34,6 +34,8 @@ fn texts(clauses: &[ast::Clause], pick: fn(&ClauseKind) -> Option<&ast::Localize
 
 impl Checker<'_> {
     pub(super) fn declare(&mut self, modules: Vec<ast::Module>) {
+        let (parts, modules): (Vec<ast::Module>, Vec<ast::Module>) =
+            modules.into_iter().partition(|m| m.header.kind == ModuleKind::Part);
         for m in modules {
             let id = m.header.id.name.clone();
             if let Some(first) = self.module_ids.get(&id).and_then(|&mid| self.policy.module(mid)) {
@@ -106,6 +108,10 @@ impl Checker<'_> {
                 span: h.id.span,
             });
             self.asts.push(m);
+            self.ast_module.push(mid);
+        }
+        for p in parts {
+            self.declare_part(p);
         }
         self.imports();
         for mi in 0..self.asts.len() {
@@ -113,14 +119,46 @@ impl Checker<'_> {
         }
     }
 
+    /// A file that continues a module declared elsewhere (`part of MODULE`).
+    fn declare_part(&mut self, p: ast::Module) {
+        let h = &p.header;
+        check_clauses(Owner::Module(ModuleKind::Part), &h.clauses, h.id.span, None, &mut self.diags);
+        match self.module_ids.get(&h.id.name) {
+            Some(&owner) => {
+                self.asts.push(p);
+                self.ast_module.push(owner);
+            }
+            None => {
+                let known: Vec<&str> = self.module_ids.keys().map(String::as_str).collect();
+                let help = did_you_mean_help(&h.id.name, known).unwrap_or_else(|| {
+                    "load the file with the module's `instrument` or `vocabulary` line together with its parts".into()
+                });
+                self.incomplete.insert(h.id.span.file);
+                self.push(
+                    Diagnostic::error(
+                        Code::UnknownModule,
+                        h.id.span,
+                        format!("this file is a part of `{}`, which is not among the loaded policies", h.id.name),
+                    )
+                    .label("no such module")
+                    .help(help),
+                );
+            }
+        }
+    }
+
     fn imports(&mut self) {
         let known: Vec<String> = self.module_ids.keys().cloned().collect();
+        self.qualifiers = self
+            .policy
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| BTreeMap::from([(m.id.clone(), ModuleId(i as u32))]))
+            .collect();
         for mi in 0..self.asts.len() {
-            let mid = ModuleId(mi as u32);
+            let Some(&mid) = self.ast_module.get(mi) else { continue };
             let mut q = BTreeMap::new();
-            if let Some(m) = self.policy.module(mid) {
-                q.insert(m.id.clone(), mid);
-            }
             let uses = self.asts.get(mi).map(|m| m.uses.clone()).unwrap_or_default();
             for u in uses {
                 match self.module_ids.get(&u.module.name) {
@@ -129,7 +167,9 @@ impl Checker<'_> {
                         if let Some(a) = &u.alias {
                             q.insert(a.name.clone(), target);
                         }
-                        if let Some(m) = self.policy.modules.get_mut(mi) {
+                        if let Some(m) = self.policy.modules.get_mut(mid.0 as usize)
+                            && !m.uses.contains(&target)
+                        {
                             m.uses.push(target);
                         }
                     }
@@ -148,12 +188,14 @@ impl Checker<'_> {
                     }
                 }
             }
-            self.qualifiers.push(q);
+            if let Some(all) = self.qualifiers.get_mut(mid.0 as usize) {
+                all.extend(q);
+            }
         }
     }
 
     fn declare_items(&mut self, mi: usize) {
-        let mid = ModuleId(mi as u32);
+        let Some(&mid) = self.ast_module.get(mi) else { return };
         let module_name = self.policy.module(mid).map(|m| m.id.clone()).unwrap_or_default();
         let Some(ast) = self.asts.get(mi) else { return };
         let items = ast.items.clone();

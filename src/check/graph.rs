@@ -9,7 +9,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use super::Checker;
 use super::expr::Resolved;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{ItemId, ModuleId, Node};
+use crate::model::{ItemId, Node};
 use crate::syntax::ast::{self, ClauseKind, ExprKind, ItemHead};
 
 /// Every name an expression mentions (bounded by the parser's depth limit).
@@ -49,7 +49,7 @@ impl Checker<'_> {
         let mut deps = vec![BTreeSet::new(); self.policy.items.len()];
         for (index, &(mi, ii)) in self.item_ast.iter().enumerate() {
             let Some(item) = self.asts.get(mi).and_then(|m| m.items.get(ii)) else { continue };
-            let m = ModuleId(mi as u32);
+            let Some(&m) = self.ast_module.get(mi) else { continue };
             let mut mentioned = Vec::new();
             for c in &item.clauses {
                 for e in clause_exprs(&c.kind) {

@@ -11,7 +11,7 @@ use crate::syntax::ast::{self, ClauseKind, CrosswalkTarget, ItemHead, ItemKind};
 impl Checker<'_> {
     fn ast_item(&self, id: ItemId) -> Option<(ModuleId, ast::Item)> {
         let &(mi, ii) = self.item_ast.get(id.0 as usize)?;
-        Some((ModuleId(mi as u32), self.asts.get(mi)?.items.get(ii)?.clone()))
+        Some((*self.ast_module.get(mi)?, self.asts.get(mi)?.items.get(ii)?.clone()))
     }
 
     fn begin(&mut self, id: ItemId) {
@@ -325,7 +325,7 @@ impl Checker<'_> {
     /// Resolves crosswalks written as clauses of norms and as declarations of their own.
     pub(super) fn crosswalks(&mut self) {
         for mi in 0..self.asts.len() {
-            let m = ModuleId(mi as u32);
+            let Some(&m) = self.ast_module.get(mi) else { continue };
             let items = self.asts.get(mi).map(|a| a.items.clone()).unwrap_or_default();
             for item in &items {
                 let from = match item.kind {

@@ -46,15 +46,17 @@ struct Checker<'a> {
     diags: Vec<Diagnostic>,
     /// Modules by id (only the first of duplicates).
     module_ids: BTreeMap<String, ModuleId>,
-    /// The syntax tree of each registered module, by module id.
+    /// The syntax tree of each file checked (modules first, then their parts).
     asts: Vec<ast::Module>,
+    /// The module each entry of `asts` belongs to.
+    ast_module: Vec<ModuleId>,
     /// Facts by dotted name.
     fact_ids: BTreeMap<String, FactId>,
     /// Rules, roles and evidence by (module, name).
     item_ids: BTreeMap<(ModuleId, String), ItemId>,
     /// For each item, the module index and item index in `asts`.
     item_ast: Vec<(usize, usize)>,
-    /// For each module, the names (own id, imported ids, aliases) that qualify its references.
+    /// For each module (by id), the names (own id, imported ids, aliases) that qualify its references.
     qualifiers: Vec<BTreeMap<String, ModuleId>>,
     /// Context (kind, id, citation) of each item, for diagnostics.
     contexts: Vec<Context>,
@@ -82,6 +84,7 @@ impl<'a> Checker<'a> {
             diags: Vec::new(),
             module_ids: BTreeMap::new(),
             asts: Vec::new(),
+            ast_module: Vec::new(),
             fact_ids: BTreeMap::new(),
             item_ids: BTreeMap::new(),
             item_ast: Vec::new(),

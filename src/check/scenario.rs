@@ -14,7 +14,7 @@ impl Checker<'_> {
     /// Checks every test and adds it to the policy.
     pub(super) fn scenarios(&mut self) {
         for mi in 0..self.asts.len() {
-            let m = ModuleId(mi as u32);
+            let Some(&m) = self.ast_module.get(mi) else { continue };
             let tests: Vec<ast::Item> = self
                 .asts
                 .get(mi)

@@ -323,3 +323,20 @@ fn an_english_title_is_required() {
     assert_eq!(codes(&d), vec!["N0902"]);
     assert_eq!(d[0].severity, Severity::Error);
 }
+
+#[test]
+fn a_module_can_be_split_into_parts() {
+    let main = "instrument big\n  title en \"B\"\n  title ko \"B\"\n  jurisdiction EU\n\nrole r\n  title en \"R\"\n  title ko \"R\"\n";
+    let part = "part of big\n\nuse v\n\nobligation n\n  cite \"Art. 1\"\n  binds r\n  from 2026-01-01\n  title en \"N\"\n  title ko \"N\"\n  when v.x\n";
+    let vocab =
+        "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n\ndefine x\n  title en \"X\"\n  title ko \"X\"\n  = true\n";
+    let d = run(&[("main.norma", main), ("part.norma", part), ("v.norma", vocab)]);
+    assert!(d.is_empty(), "{:?}", codes(&d));
+    let d = run(&[("part.norma", part), ("v.norma", vocab)]);
+    assert_eq!(codes(&d), vec!["N0102"]);
+    let d = run(&[
+        ("main.norma", main),
+        ("part.norma", &part.replace("part of big\n", "part of big\n  title en \"no\"\n")),
+    ]);
+    assert!(codes(&d).contains(&"N0901"), "{:?}", codes(&d));
+}

@@ -63,6 +63,9 @@ pub enum ModuleKind {
     Instrument,
     /// Shared facts, roles, evidence and definitions.
     Vocabulary,
+    /// More declarations of a module declared in another file (`part of eu.ai_act`), so a long
+    /// instrument can be kept one file per chapter.
+    Part,
 }
 
 impl ModuleKind {
@@ -71,6 +74,7 @@ impl ModuleKind {
         match self {
             ModuleKind::Instrument => "instrument",
             ModuleKind::Vocabulary => "vocabulary",
+            ModuleKind::Part => "part of",
         }
     }
 }
