@@ -75,7 +75,10 @@ use eu.ai_act
         let names: Vec<&str> = added.iter().filter_map(|id| sources.get(*id)).map(|f| f.name.as_str()).collect();
         assert_eq!(names.first(), Some(&"embedded:common/vocabulary.norma"));
         assert!(names.contains(&"embedded:eu/ai_act.norma"));
-        assert!(names.contains(&"embedded:eu/ai_act/classification.norma"), "every part of the module comes along: {names:?}");
+        assert!(
+            names.contains(&"embedded:eu/ai_act/classification.norma"),
+            "every part of the module comes along: {names:?}"
+        );
         // A module the files declare themselves is never replaced.
         let mut own = crate::source::Sources::new();
         own.add(

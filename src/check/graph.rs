@@ -12,18 +12,47 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ItemId, Node};
 use crate::syntax::ast::{self, ClauseKind, ExprKind, ItemHead};
 
-/// Every name an expression mentions (bounded by the parser's depth limit).
-pub(super) fn names<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Ident>) {
-    match &e.kind {
-        ExprKind::Name(i) => out.push(i),
-        ExprKind::Evidence { name, .. } => out.push(name),
-        ExprKind::Set(xs) | ExprKind::And(xs) | ExprKind::Or(xs) => xs.iter().for_each(|x| names(x, out)),
-        ExprKind::Unary(_, x) | ExprKind::Postfix(_, x) => names(x, out),
-        ExprKind::Binary(_, l, r) => {
-            names(l, out);
-            names(r, out);
+/// Operators whose right side may be enumeration values of the fact on their left.
+fn enum_context(op: ast::BinaryOp) -> bool {
+    use ast::BinaryOp::*;
+    matches!(op, Eq | Ne | In | NotIn | Includes | IncludesAny | IncludesAll)
+}
+
+impl Checker<'_> {
+    /// The enumeration values of the fact an expression names, if it names one.
+    fn variants_of(&self, m: crate::model::ModuleId, e: &ast::Expr) -> Option<Vec<&str>> {
+        let ExprKind::Name(i) = &e.kind else { return None };
+        let Resolved::Fact(f) = self.resolve(m, &i.name) else { return None };
+        let (crate::model::Type::Enum(en) | crate::model::Type::Set(en)) = self.policy.fact(f)?.ty else { return None };
+        Some(self.policy.enums.get(en.0 as usize)?.variants.iter().map(|(n, _)| n.as_str()).collect())
+    }
+
+    /// Every name an expression mentions, except enumeration values compared with their fact
+    /// (`supply_chain_roles includes importer` does not mention a rule `importer`). Depth is
+    /// bounded by the parser.
+    fn mentions<'e>(&self, m: crate::model::ModuleId, e: &'e ast::Expr, out: &mut Vec<&'e ast::Ident>) {
+        match &e.kind {
+            ExprKind::Name(i) => out.push(i),
+            ExprKind::Evidence { name, .. } => out.push(name),
+            ExprKind::Set(xs) | ExprKind::And(xs) | ExprKind::Or(xs) => {
+                xs.iter().for_each(|x| self.mentions(m, x, out))
+            }
+            ExprKind::Unary(_, x) | ExprKind::Postfix(_, x) => self.mentions(m, x, out),
+            ExprKind::Binary(op, l, r) => {
+                self.mentions(m, l, out);
+                let variants = if enum_context(*op) { self.variants_of(m, l) } else { None };
+                let is_value = |x: &ast::Expr| match (&x.kind, &variants) {
+                    (ExprKind::Name(i), Some(vs)) => vs.contains(&i.name.as_str()),
+                    _ => false,
+                };
+                match &r.kind {
+                    ExprKind::Set(xs) => xs.iter().filter(|x| !is_value(x)).for_each(|x| self.mentions(m, x, out)),
+                    _ if is_value(r) => {}
+                    _ => self.mentions(m, r, out),
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -53,7 +82,7 @@ impl Checker<'_> {
             let mut mentioned = Vec::new();
             for c in &item.clauses {
                 for e in clause_exprs(&c.kind) {
-                    names(e, &mut mentioned);
+                    self.mentions(m, e, &mut mentioned);
                 }
                 if let ClauseKind::Binds(roles) = &c.kind {
                     mentioned.extend(roles.iter());

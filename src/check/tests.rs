@@ -340,3 +340,9 @@ fn a_module_can_be_split_into_parts() {
     ]);
     assert!(codes(&d).contains(&"N0901"), "{:?}", codes(&d));
 }
+
+#[test]
+fn a_rule_named_like_an_enumeration_value_is_not_a_dependency() {
+    let d = with_head("\nrole one\n  title en \"One\"\n  title ko \"One\"\n  when system.e = one\n");
+    assert!(d.is_empty(), "{:?}", codes(&d));
+}
