@@ -74,7 +74,7 @@ fn prohibitions_apply_from_2_february_2025() {
     let policy = shipped();
     let f = facts(
         &policy,
-        "system:\n  infers_emotions: true\n  emotion_inference_purpose: other\n  placed_on_eu_market: true\n  exclusively_military: false\n  scientific_research_only: false\n  pre_market_development_only: false\ndeployment:\n  settings: [workplace]\norganisation:\n  supply_chain_roles: [user]\n",
+        "system:\n  infers_emotions: true\n  emotion_inference_purpose: other\n  placed_on_eu_market: true\n  exclusively_military: false\n  scientific_research_only: false\n  pre_market_development_only: false\ndeployment:\n  settings: [workplace]\norganisation:\n  supply_chain_roles: [user]\n  personal_non_professional_use: false\n",
     );
     let p = "eu.ai_act.emotion_recognition_at_work";
     assert_eq!(status(&policy, &f, date(2025, 2, 1), p).0, Status::NotYetApplicable);
