@@ -165,3 +165,17 @@ fn exceptions_follow_their_priority() {
     assert_eq!(run("a: false\nb: true\n").1, Value::Bool(false));
     assert_eq!(run("a: false\n").1, Value::Bool(false), "false either way");
 }
+
+#[test]
+fn every_shipped_norm_is_exercised_by_a_test() {
+    let policy = shipped();
+    let expected: BTreeSet<ItemId> = policy.tests.iter().flat_map(|t| t.expects.iter().map(|(id, _, _)| *id)).collect();
+    let untested: Vec<&str> = policy
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| item.kind.is_norm() && !expected.contains(&ItemId(*i as u32)))
+        .map(|(_, item)| item.qualified.as_str())
+        .collect();
+    assert!(untested.is_empty(), "norms no test expects anything of: {untested:?}");
+}
