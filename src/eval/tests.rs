@@ -38,7 +38,7 @@ fn status(policy: &Policy, facts: &Facts, as_of: Date, norm: &str) -> (Status, O
     (o.status, o.applies_from)
 }
 
-const CV_TOOL: &str = "system:\n  use_cases: [recruitment_selection]\n  profiles_natural_persons: true\n  annex_i_safety_component: false\n  placed_on_eu_market: true\n  scientific_research_only: false\n  pre_market_development_only: false\n  exclusively_military: false\n  open_source_licence: false\norganisation:\n  supply_chain_roles: [developer]\n";
+const CV_TOOL: &str = "system:\n  placed_on_market: 2026-09-01\n  use_cases: [recruitment_selection]\n  profiles_natural_persons: true\n  annex_i_safety_component: false\n  placed_on_eu_market: true\n  scientific_research_only: false\n  pre_market_development_only: false\n  exclusively_military: false\n  open_source_licence: false\norganisation:\n  supply_chain_roles: [developer]\n";
 
 #[test]
 fn the_shipped_tests_pass() {
