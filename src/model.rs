@@ -141,7 +141,7 @@ pub struct Crosswalk {
     pub from: ItemId,
     /// Where it points.
     pub target: Target,
-    /// equivalent, partial, stricter, weaker or related.
+    /// equivalent, partial, stricter, weaker, related or none.
     pub relation: String,
     /// Who says so.
     pub source: Option<String>,

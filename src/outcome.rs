@@ -233,7 +233,7 @@ pub struct StandardRef {
     pub standard: String,
     /// Its clause or control.
     pub clause: Option<String>,
-    /// equivalent, partial, stricter, weaker or related.
+    /// equivalent, partial, stricter, weaker, related or none.
     pub relation: Option<String>,
 }
 
@@ -244,7 +244,7 @@ pub struct CrosswalkRef {
     pub target: String,
     /// The clause of a standard.
     pub clause: Option<String>,
-    /// equivalent, partial, stricter, weaker or related.
+    /// equivalent, partial, stricter, weaker, related or none.
     pub relation: String,
     /// Who says so.
     pub source: Option<String>,

@@ -104,7 +104,7 @@ const SINGLE: &[&str] = &[
 
 const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
 /// Relation words of crosswalks and standards.
-pub(super) const RELATIONS: &[&str] = &["equivalent", "partial", "stricter", "weaker", "related"];
+pub(super) const RELATIONS: &[&str] = &["equivalent", "partial", "stricter", "weaker", "related", "none"];
 
 fn why(keyword: &str) -> &'static str {
     match keyword {

@@ -395,6 +395,9 @@ impl Checker<'_> {
             );
             return None;
         };
+        if self.module_ids.contains_key(&r.name) {
+            return None; // the instrument as a whole (e.g. `relation none`: no counterpart in it)
+        }
         let &mid = self.module_ids.get(module)?;
         if let Some(&id) = self.item_ids.get(&(mid, name.to_string()))
             && self.policy.item(id).is_some_and(|i| i.kind.is_norm())
