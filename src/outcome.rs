@@ -491,19 +491,7 @@ impl Builder<'_, '_> {
                 .iter()
                 .map(|(s, c, r)| StandardRef { standard: s.clone(), clause: c.clone(), relation: r.clone() })
                 .collect(),
-            crosswalks: self
-                .policy
-                .crosswalks
-                .iter()
-                .filter(|x| x.from == id)
-                .map(|x| {
-                    let (target, clause) = match &x.target {
-                        Target::Rule { name, .. } => (name.clone(), None),
-                        Target::Standard { name, part } => (name.clone(), part.clone()),
-                    };
-                    CrosswalkRef { target, clause, relation: x.relation.clone(), source: x.source.clone() }
-                })
-                .collect(),
+            crosswalks: self.crosswalks(id),
             notes: {
                 let mut langs: Vec<&Localized> = item.notes.iter().filter(|n| n.lang == self.lang).collect();
                 if langs.is_empty() {
@@ -512,6 +500,38 @@ impl Builder<'_, '_> {
                 langs.into_iter().map(|n| n.text.clone()).collect()
             },
         })
+    }
+
+    /// The correspondences of a norm, written from it or to it (a crosswalk from the other side
+    /// is shown turned round: `stricter` becomes `weaker`), each other rule once.
+    fn crosswalks(&self, id: ItemId) -> Vec<CrosswalkRef> {
+        let mut out: Vec<CrosswalkRef> = Vec::new();
+        for x in self.policy.crosswalks.iter().filter(|x| x.from == id) {
+            let (target, clause) = match &x.target {
+                Target::Rule { name, .. } => (name.clone(), None),
+                Target::Standard { name, part } => (name.clone(), part.clone()),
+            };
+            out.push(CrosswalkRef { target, clause, relation: x.relation.clone(), source: x.source.clone() });
+        }
+        for x in &self.policy.crosswalks {
+            let Target::Rule { item: Some(target), .. } = &x.target else { continue };
+            let Some(from) = self.policy.item(x.from).filter(|_| *target == id) else { continue };
+            if out.iter().any(|c| c.target == from.qualified) {
+                continue;
+            }
+            let relation = match x.relation.as_str() {
+                "stricter" => "weaker",
+                "weaker" => "stricter",
+                other => other,
+            };
+            out.push(CrosswalkRef {
+                target: from.qualified.clone(),
+                clause: None,
+                relation: relation.to_string(),
+                source: x.source.clone(),
+            });
+        }
+        out
     }
 
     fn question(&self, input: &Input, outcomes: Vec<String>) -> Option<Question> {

@@ -235,3 +235,48 @@ fn the_json_schema_of_the_outcome_model_is_committed_and_current() {
         assert!(doc.get(&field).is_some(), "missing {field}");
     }
 }
+
+#[test]
+fn every_eu_high_risk_requirement_and_transparency_duty_has_its_korean_counterpart() {
+    let doc = assess_json(&["examples/chatbot.yaml", "--as-of", "2028-06-01"]);
+    let duties = [
+        "high_risk_requirements",
+        "risk_management_system",
+        "data_governance",
+        "technical_documentation",
+        "record_keeping",
+        "instructions_for_use",
+        "human_oversight",
+        "biometric_two_person_verification",
+        "accuracy_robustness_cybersecurity",
+        "ai_interaction_disclosure",
+        "synthetic_content_marking",
+        "emotion_and_categorisation_notice",
+        "deep_fake_disclosure",
+        "artistic_deep_fake_disclosure",
+        "public_interest_text_disclosure",
+    ];
+    for d in duties {
+        let n = norm(&doc, &format!("eu.ai_act.{d}"));
+        let korean: Vec<&serde_json::Value> = n["crosswalks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["target"].as_str().unwrap().starts_with("kr.ai_basic_act"))
+            .collect();
+        assert!(!korean.is_empty(), "{d} has no Korean counterpart");
+        assert!(
+            korean.iter().all(|c| c["source"].as_str().is_some_and(|s| !s.is_empty())),
+            "{d}: the crosswalk says why"
+        );
+    }
+    // Seen from the Korean side, a crosswalk written from the EU side is turned round.
+    let labelling = norm(&doc, "kr.ai_basic_act.generative_output_labelling");
+    let back = labelling["crosswalks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["target"] == "eu.ai_act.public_interest_text_disclosure")
+        .unwrap();
+    assert_eq!(back["relation"], "weaker");
+}
