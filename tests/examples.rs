@@ -143,3 +143,74 @@ fn five_example_systems_are_shipped() {
     let files: BTreeSet<&str> = CASES.iter().map(|c| c.file).collect();
     assert_eq!(files.len(), 5);
 }
+
+#[test]
+fn a_korean_example_reads_in_korean_for_both_laws() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_norma"))
+        .args([
+            "assess",
+            "examples/kr-hiring-screening.yaml",
+            "--jurisdiction",
+            "eu,kr",
+            "--lang",
+            "ko",
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = doc["jurisdictions"].as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["EU", "KR"]);
+    let kr = &doc["jurisdictions"][1];
+    assert_eq!(kr["classification"]["high_impact"], true);
+    assert_eq!(kr["classification"]["generative"], false);
+    let notice = kr["norms"].as_array().unwrap().iter().find(|n| n["id"] == "kr.ai_basic_act.advance_notice").unwrap();
+    assert_eq!(notice["title"], "고영향·생성형 인공지능 이용 사실의 사전 고지");
+    assert_eq!(notice["status"], "met");
+    assert!(doc["notice"].as_str().unwrap().contains("법률 자문이 아닙니다"));
+    assert!(
+        doc["jurisdictions"][0]["classification"]["high_risk"].is_boolean(),
+        "the EU classification is decided too"
+    );
+}
+
+#[test]
+fn korean_examples_give_their_outcomes() {
+    let mut engine = Engine::embedded().map_err(|_| "policies have errors").unwrap();
+    let cases: &[(&str, &[(&str, bool)], &[(&str, &str)])] = &[
+        (
+            "examples/kr-hiring-screening.yaml",
+            &[("high_impact", true), ("generative", false)],
+            &[("risk_management_plan", "met")],
+        ),
+        (
+            "examples/kr-city-chatbot.yaml",
+            &[("generative", true), ("high_impact", false)],
+            &[("generative_output_labelling", "met")],
+        ),
+        (
+            "examples/kr-foreign-generative.yaml",
+            &[("generative", true), ("domestic_representative_required", true)],
+            &[("domestic_representative", "met")],
+        ),
+    ];
+    for (file, labels, norms) in cases {
+        let text = std::fs::read_to_string(file).unwrap();
+        let facts = engine.load_facts(file, &text).map_err(|_| format!("{file} has problems")).unwrap();
+        let mut options = AssessOptions::new(norma::facts::parse_date("2026-11-26").unwrap());
+        options.jurisdictions = BTreeSet::from(["KR".to_string()]);
+        let a = engine.assess(&facts, &options);
+        let kr = &a.jurisdictions[0];
+        for (label, want) in *labels {
+            assert_eq!(kr.classification.get(*label).copied().flatten(), Some(*want), "{file}: {label}");
+        }
+        for (norm, want) in *norms {
+            let n = kr.norms.iter().find(|n| n.id == format!("kr.ai_basic_act.{norm}")).unwrap();
+            assert_eq!(n.status, *want, "{file}: {norm}");
+        }
+    }
+}
