@@ -99,20 +99,9 @@ fn declared_name(chunk: &str) -> Option<String> {
     let mut words = line.split_whitespace();
     let first = words.next()?;
     let name = words.next()?;
-    let declares = [
-        "instrument",
-        "vocabulary",
-        "fact",
-        "define",
-        "role",
-        "evidence",
-        "obligation",
-        "prohibition",
-        "exception",
-        "exemption",
-        "derogation",
-    ];
-    declares.contains(&first).then(|| name.trim_end_matches(':').to_string())
+    let declares_a_name = ["instrument", "vocabulary"].contains(&first)
+        || (scan::ITEM_KEYWORDS.contains(&first) && !["crosswalk", "test"].contains(&first));
+    declares_a_name.then(|| name.trim_end_matches(':').to_string())
 }
 
 /// Parses one policy file. An error in one declaration does not stop the others from being read.

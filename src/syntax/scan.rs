@@ -27,7 +27,8 @@ pub struct Scan {
     pub chunks: Vec<usize>,
 }
 
-const ITEM_KEYWORDS: &[&str] = &[
+/// The keywords that start a declaration.
+pub(super) const ITEM_KEYWORDS: &[&str] = &[
     "fact",
     "define",
     "role",
