@@ -178,10 +178,13 @@ fn a_korean_example_reads_in_korean_for_both_laws() {
     );
 }
 
+/// A Korean example: its file, labels expected, and norm statuses expected.
+type KoreanCase = (&'static str, &'static [(&'static str, bool)], &'static [(&'static str, &'static str)]);
+
 #[test]
 fn korean_examples_give_their_outcomes() {
     let mut engine = Engine::embedded().map_err(|_| "policies have errors").unwrap();
-    let cases: &[(&str, &[(&str, bool)], &[(&str, &str)])] = &[
+    let cases: &[KoreanCase] = &[
         (
             "examples/kr-hiring-screening.yaml",
             &[("high_impact", true), ("generative", false)],
