@@ -63,6 +63,8 @@ pub enum OutFormat {
     Text,
     /// The `norma.assessment/v1` document.
     Json,
+    /// The gap-analysis report in Markdown.
+    Md,
 }
 
 /// Statuses that make `assess` exit 1.
@@ -194,16 +196,50 @@ fn json(assessment: &Assessment) -> String {
     serde_json::to_string_pretty(assessment).unwrap_or_default() + "\n"
 }
 
+/// Templates from `dir` that replace embedded ones of the same name (only those names are read).
+fn template_overrides(dir: Option<&Path>) -> Result<norma::report::Templates, u8> {
+    let mut overrides = std::collections::BTreeMap::new();
+    if let Some(dir) = dir {
+        if !dir.is_dir() {
+            return Err(usage(format!("`{}` is not a folder of templates", dir.display())));
+        }
+        for (name, _) in norma::report::EMBEDDED {
+            let path = dir.join(name);
+            if !path.is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| usage(format!("cannot read the template `{}`: {e}", path.display())))?;
+            overrides.insert((*name).to_string(), text);
+        }
+    }
+    Ok(norma::report::Templates::with_overrides(overrides))
+}
+
 /// `norma assess`.
-pub fn assess(args: &EvalArgs, format: OutFormat, out_file: Option<&Path>, fail_on: &[FailOn]) -> u8 {
+pub fn assess(
+    args: &EvalArgs,
+    format: OutFormat,
+    out_file: Option<&Path>,
+    fail_on: &[FailOn],
+    templates: Option<&Path>,
+) -> u8 {
     let (engine, facts, options) = match prepare(args) {
         Ok(x) => x,
+        Err(code) => return code,
+    };
+    let templates = match template_overrides(templates) {
+        Ok(t) => t,
         Err(code) => return code,
     };
     let assessment = engine.assess(&facts, &options);
     let text = match format {
         OutFormat::Json => json(&assessment),
         OutFormat::Text => super::summary::assessment(&assessment),
+        OutFormat::Md => match norma::report::render(&assessment, norma::report::Format::Markdown, &templates) {
+            Ok(t) => t,
+            Err(e) => return usage(e.to_string()),
+        },
     };
     let code = emit(&text, out_file);
     if code != OK {
@@ -223,7 +259,7 @@ pub fn questions(args: &EvalArgs, format: OutFormat) -> u8 {
     let assessment = engine.assess(&facts, &options);
     match format {
         OutFormat::Json => out(&(serde_json::to_string_pretty(&assessment.questions).unwrap_or_default() + "\n")),
-        OutFormat::Text => out(&super::summary::questions(&assessment.questions, &assessment.lang)),
+        OutFormat::Text | OutFormat::Md => out(&super::summary::questions(&assessment.questions, &assessment.lang)),
     }
     OK
 }

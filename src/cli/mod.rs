@@ -45,9 +45,14 @@ enum Command {
     Assess {
         #[command(flatten)]
         args: assess::EvalArgs,
-        /// `text` for people, `json` for the `norma.assessment/v1` document.
+        /// `text` (a summary), `md` (the gap-analysis report) or `json` (the `norma.assessment/v1`
+        /// document).
         #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
         format: assess::OutFormat,
+        /// A folder of templates replacing the embedded ones of the same name (`gap.md.j2`,
+        /// `messages.en.json`, `messages.ko.json`).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
         /// Write the report to this file (atomically) instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -183,7 +188,9 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Assess { args, format, out, fail_on } => assess::assess(&args, format, out.as_deref(), &fail_on),
+        Command::Assess { args, format, out, fail_on, templates } => {
+            assess::assess(&args, format, out.as_deref(), &fail_on, templates.as_deref())
+        }
         Command::Questions { args, format } => assess::questions(&args, format),
         Command::Explain { args, norm } => assess::explain(&args, &norm),
         Command::Facts { format, lang, policies } => facts_doc(format, lang, &policies),
