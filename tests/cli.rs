@@ -3,19 +3,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn norma(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_norma")).args(args).env("NO_COLOR", "1").output().expect("run norma")
-}
+mod common;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{norma, stderr, stdout};
 
 #[test]
 fn check_passes_on_the_shipped_policies() {
