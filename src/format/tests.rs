@@ -4,8 +4,13 @@ use crate::syntax::parse;
 use proptest::prelude::*;
 
 fn parse_ok(text: &str) -> Module {
+    parse_named(&format!("this text:\n{text}\n"), text)
+}
+
+/// Parses `text`, which must have no syntax errors; `name` says where it came from.
+fn parse_named(name: &str, text: &str) -> Module {
     let parsed = parse(FileId(0), text);
-    assert!(parsed.diags.is_empty(), "syntax errors in\n{text}\n{:?}", parsed.diags);
+    assert!(parsed.diags.is_empty(), "{name} has syntax errors: {:?}", parsed.diags);
     parsed.module.expect("a module")
 }
 
@@ -460,5 +465,60 @@ proptest! {
         prop_assume!(parse(FileId(0), &text).diags.is_empty());
         fmt(&text);
         fmt(&text.replace('\n', "\r\n"));
+    }
+}
+
+/// The shipped policy files (the set embedded in the binary), each with its text.
+fn policies() -> &'static [(&'static str, &'static str)] {
+    let files = crate::embedded::POLICIES;
+    assert!(files.len() >= 3, "expected the shipped policies under policies/, found {}", files.len());
+    files
+}
+
+/// The first line where two texts differ, for a readable failure.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let pairs = expected.lines().zip(actual.lines()).enumerate();
+    match pairs.into_iter().find(|(_, (e, a))| e != a) {
+        Some((n, (e, a))) => format!("line {}:\n  file:      {e}\n  formatted: {a}", n + 1),
+        None => format!("line counts differ: {} vs {}", expected.lines().count(), actual.lines().count()),
+    }
+}
+
+#[test]
+fn formatting_a_policy_is_idempotent() {
+    for (name, text) in policies() {
+        let once = format_module(&parse_named(name, text));
+        let twice = format_module(&parse_named(name, &once));
+        assert_eq!(once, twice, "{name}: formatting twice differs at {}", first_difference(&once, &twice));
+    }
+}
+
+#[test]
+fn formatting_a_policy_keeps_every_comment() {
+    for (name, text) in policies() {
+        let original = parse_named(name, text);
+        let formatted = parse_named(name, &format_module(&original));
+        assert_eq!(comment_texts(&original), comment_texts(&formatted), "{name}: comments changed");
+    }
+}
+
+#[test]
+fn formatting_a_policy_keeps_its_syntax_tree() {
+    for (name, text) in policies() {
+        let original = parse_named(name, text);
+        let formatted = parse_named(name, &format_module(&original));
+        assert_eq!(shape(&original), shape(&formatted), "{name}: the syntax tree changed");
+    }
+}
+
+#[test]
+fn every_policy_is_in_canonical_form() {
+    for (name, text) in policies() {
+        let formatted = format_module(&parse_named(name, text));
+        assert!(
+            formatted == *text,
+            "{name} is not formatted; first difference at {}",
+            first_difference(text, &formatted)
+        );
     }
 }
