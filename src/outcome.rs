@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::eval::{Evaluator, EvidenceState, Input, Status, Why};
 use crate::facts::Evidence;
 use crate::model::{FactId, ItemId, Localized, Policy, Target, Type};
-use crate::syntax::ast::ModuleKind;
+use crate::syntax::ast::{ItemKind, ModuleKind};
 use crate::value::Value;
 
 /// The schema identifier of this model.
@@ -43,6 +43,8 @@ pub struct Assessment {
     pub jurisdictions: Vec<Jurisdiction>,
     /// Open questions across all jurisdictions, most decisive first.
     pub questions: Vec<Question>,
+    /// Every rule that appears in a trace, once, by full id: its value and what decided it.
+    pub rules: BTreeMap<String, Step>,
 }
 
 /// Engine, policy and facts identification.
@@ -95,12 +97,45 @@ pub struct Jurisdiction {
     pub instruments: Vec<String>,
     /// Classification labels declared by the packs: `true`, `false` or `null` (undecided).
     pub classification: BTreeMap<String, Option<bool>>,
+    /// The same labels in declaration order, each with its title and the trace that decided it.
+    pub labels: Vec<ClassLabel>,
+    /// The roles this jurisdiction's instruments define, and whether the organisation holds each.
+    pub roles: Vec<RoleOutcome>,
     /// How many norms have each status.
     pub counts: BTreeMap<String, usize>,
     /// Every norm, in the order of the policy files.
     pub norms: Vec<Norm>,
     /// Open questions for this jurisdiction, most decisive first.
     pub questions: Vec<Question>,
+}
+
+/// A classification label and why it has its value.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ClassLabel {
+    /// The label, e.g. `high_risk`.
+    pub label: String,
+    /// The title of the definition that carries it, in the report language.
+    pub title: Option<String>,
+    /// Its citations.
+    pub citations: Vec<String>,
+    /// `true`, `false` or `null` (undecided).
+    pub value: Option<bool>,
+    /// The derivation: the definition first, then every rule it depends on (full ids; each
+    /// described in `rules`).
+    pub trace: Vec<String>,
+}
+
+/// A role and whether the organisation holds it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RoleOutcome {
+    /// The role's name, e.g. `provider`.
+    pub role: String,
+    /// Its title in the report language.
+    pub title: Option<String>,
+    /// Its citations.
+    pub citations: Vec<String>,
+    /// `true`, `false` or `null` (undecided).
+    pub value: Option<bool>,
 }
 
 /// The outcome of one norm.
@@ -137,8 +172,9 @@ pub struct Norm {
     pub reasons: Vec<Reason>,
     /// The unknown facts (and missing evidence) that would decide it, when undecided.
     pub missing: Vec<String>,
-    /// The derivation: this norm first, then every rule it depends on, each with its inputs.
-    pub trace: Vec<Step>,
+    /// The derivation: this norm first, then every rule it depends on (full ids; each described
+    /// in `rules`).
+    pub trace: Vec<String>,
     /// Evidence the norm looks for, and its state.
     pub evidence: Vec<EvidenceRecord>,
     /// Standards that help satisfy it.
@@ -355,6 +391,8 @@ struct Builder<'e, 'a> {
     ev: &'e Evaluator<'a>,
     policy: &'a Policy,
     lang: String,
+    /// The rules traced so far.
+    traced: std::cell::RefCell<BTreeSet<ItemId>>,
 }
 
 impl Builder<'_, '_> {
@@ -400,6 +438,13 @@ impl Builder<'_, '_> {
             value: self.rule_value(id),
             inputs: self.ev.inputs(id).iter().map(|i| self.input(i)).collect(),
         })
+    }
+
+    /// The derivation of `id` as full ids, remembering each rule for the `rules` table.
+    fn trace(&self, id: ItemId) -> Vec<String> {
+        let rules = self.ev.derivation(id);
+        self.traced.borrow_mut().extend(rules.iter().copied());
+        rules.into_iter().filter_map(|r| self.policy.item(r).map(|x| x.qualified.clone())).collect()
     }
 
     fn open(&self, id: ItemId) -> Vec<String> {
@@ -484,7 +529,7 @@ impl Builder<'_, '_> {
                 .map(|(f, v)| Reason { fact: self.fact_name(f), value: json_value(self.policy, &v) })
                 .collect(),
             missing: if o.status == Status::Unknown { self.open(id) } else { Vec::new() },
-            trace: self.ev.derivation(id).into_iter().filter_map(|r| self.step(r)).collect(),
+            trace: self.trace(id),
             evidence: self.evidence_of(id),
             standards: item
                 .standards
@@ -620,7 +665,7 @@ impl Builder<'_, '_> {
 /// Builds the outcome model from an evaluation.
 pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>) -> Assessment {
     let policy = ev.policy();
-    let b = Builder { ev, policy, lang: context.lang.clone() };
+    let b = Builder { ev, policy, lang: context.lang.clone(), traced: Default::default() };
     let mut by_jurisdiction: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (mi, m) in policy.modules.iter().enumerate() {
         if m.kind != ModuleKind::Instrument {
@@ -636,6 +681,8 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
     for (code, modules) in &by_jurisdiction {
         let in_modules = |i: &crate::model::Item| modules.contains(&(i.module.0 as usize));
         let mut classification = BTreeMap::new();
+        let mut labels = Vec::new();
+        let mut roles = Vec::new();
         let mut open = Vec::new();
         let mut norms = Vec::new();
         for (index, item) in policy.items.iter().enumerate() {
@@ -643,9 +690,24 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
             if !in_modules(item) {
                 continue;
             }
+            if item.kind == ItemKind::Role {
+                roles.push(RoleOutcome {
+                    role: item.name.clone(),
+                    title: pick(&item.titles, &b.lang, b.version(id)),
+                    citations: item.cites.clone(),
+                    value: ev.value(id).as_bool(),
+                });
+            }
             if let Some(label) = &item.label {
                 let v = ev.value(id).as_bool();
                 classification.insert(label.clone(), v);
+                labels.push(ClassLabel {
+                    label: label.clone(),
+                    title: pick(&item.titles, &b.lang, b.version(id)),
+                    citations: item.cites.clone(),
+                    value: v,
+                    trace: b.trace(id),
+                });
                 if v.is_none() {
                     open.push((format!("{code}:{label}"), id));
                 }
@@ -672,6 +734,8 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
             id: code.clone(),
             instruments: modules.iter().filter_map(|m| policy.modules.get(*m).map(|x| x.id.clone())).collect(),
             classification,
+            labels,
+            roles,
             counts,
             norms,
             questions: b.questions(&open),
@@ -688,6 +752,7 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
         roles: context.roles.iter().cloned().collect(),
         jurisdictions,
         questions: b.questions(&all_open),
+        rules: b.traced.borrow().iter().filter_map(|r| b.step(*r)).map(|s| (s.rule.clone(), s)).collect(),
     }
 }
 

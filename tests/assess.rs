@@ -42,7 +42,16 @@ fn assess_prints_a_versioned_assessment() {
     assert_eq!(rms["status"], "not_yet_applicable");
     assert_eq!(rms["applies_from"], "2027-12-02");
     assert_eq!(rms["citations"][0], "Art. 9");
-    assert_eq!(rms["trace"][0]["rule"], "eu.ai_act.risk_management_system");
+    assert_eq!(rms["trace"][0], "eu.ai_act.risk_management_system");
+    assert_eq!(doc["rules"]["eu.ai_act.risk_management_system"]["kind"], "obligation");
+    let high_risk = eu["labels"].as_array().unwrap().iter().find(|l| l["label"] == "high_risk").unwrap();
+    assert_eq!(high_risk["title"], "High-risk AI system");
+    assert_eq!(high_risk["value"], true);
+    for id in high_risk["trace"].as_array().unwrap() {
+        assert!(doc["rules"][id.as_str().unwrap()].is_object(), "{id} is described in `rules`");
+    }
+    let provider = eu["roles"].as_array().unwrap().iter().find(|r| r["role"] == "provider").unwrap();
+    assert_eq!(provider["value"], true);
     let amended = doc["provenance"]["instruments"].as_array().unwrap().iter().find(|i| i["id"] == "eu.ai_act").unwrap();
     assert_eq!(amended["version"], "amended");
 }

@@ -65,6 +65,8 @@ pub enum OutFormat {
     Json,
     /// The gap-analysis report in Markdown.
     Md,
+    /// The gap-analysis report as one self-contained HTML page (pictures inline, prints on A4).
+    Html,
 }
 
 /// Statuses that make `assess` exit 1.
@@ -236,10 +238,14 @@ pub fn assess(
     let text = match format {
         OutFormat::Json => json(&assessment),
         OutFormat::Text => super::summary::assessment(&assessment),
-        OutFormat::Md => match norma::report::render(&assessment, norma::report::Format::Markdown, &templates) {
-            Ok(t) => t,
-            Err(e) => return usage(e.to_string()),
-        },
+        OutFormat::Md | OutFormat::Html => {
+            let report =
+                if format == OutFormat::Md { norma::report::Format::Markdown } else { norma::report::Format::Html };
+            match norma::report::render(&assessment, report, &templates) {
+                Ok(t) => t,
+                Err(e) => return usage(e.to_string()),
+            }
+        }
     };
     let code = emit(&text, out_file);
     if code != OK {
@@ -259,7 +265,9 @@ pub fn questions(args: &EvalArgs, format: OutFormat) -> u8 {
     let assessment = engine.assess(&facts, &options);
     match format {
         OutFormat::Json => out(&(serde_json::to_string_pretty(&assessment.questions).unwrap_or_default() + "\n")),
-        OutFormat::Text | OutFormat::Md => out(&super::summary::questions(&assessment.questions, &assessment.lang)),
+        OutFormat::Text | OutFormat::Md | OutFormat::Html => {
+            out(&super::summary::questions(&assessment.questions, &assessment.lang))
+        }
     }
     OK
 }

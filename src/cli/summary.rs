@@ -146,9 +146,9 @@ pub fn explanation(n: &Norm, a: &Assessment) -> String {
         out.push_str(&format!(" · {} {e}", if ko { "예외" } else { "set aside by" }));
     }
     out.push_str(&format!("\n{}\n\n", a.notice));
-    let steps: BTreeMap<&str, &Step> = n.trace.iter().map(|s| (s.rule.as_str(), s)).collect();
+    let steps: BTreeMap<&str, &Step> = a.rules.iter().map(|(id, s)| (id.as_str(), s)).collect();
     let mut seen = BTreeSet::new();
-    if let Some(first) = n.trace.first() {
+    if let Some(first) = n.trace.first().and_then(|id| a.rules.get(id)) {
         tree(first, &steps, 0, &mut seen, &mut out);
     }
     if !n.missing.is_empty() {

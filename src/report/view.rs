@@ -1,0 +1,148 @@
+//! What a report shows, computed from the outcome model: per jurisdiction the gaps, what starts
+//! next, the penalties at stake and the status bar; across jurisdictions the corresponding duties.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::charts::{STATUSES, Segment, status_bar};
+use crate::outcome::{Assessment, ClassLabel, InstrumentVersion, Jurisdiction, Norm, Question, RoleOutcome};
+
+/// One jurisdiction as a report shows it.
+#[derive(Serialize)]
+pub struct JurisdictionView<'a> {
+    id: &'a str,
+    instruments: Vec<&'a InstrumentVersion>,
+    /// `false` when the `out_of_scope` label holds, `null` when it is undecided.
+    in_scope: Option<bool>,
+    roles_held: Vec<&'a RoleOutcome>,
+    roles_open: Vec<&'a RoleOutcome>,
+    labels: &'a [ClassLabel],
+    counts: &'a BTreeMap<String, usize>,
+    total: usize,
+    bar: Vec<Segment>,
+    gaps: Vec<&'a Norm>,
+    upcoming: Vec<&'a Norm>,
+    relevant: Vec<&'a Norm>,
+    penalties: Vec<PenaltyGroup>,
+    questions: &'a [Question],
+}
+
+/// Gaps that share a penalty.
+#[derive(Serialize)]
+struct PenaltyGroup {
+    penalty: String,
+    citations: Vec<String>,
+    count: usize,
+}
+
+fn severity_rank(n: &Norm) -> u8 {
+    match n.severity.as_deref() {
+        Some("critical") => 0,
+        Some("high") => 1,
+        Some("medium") => 2,
+        Some("low") => 3,
+        _ => 4,
+    }
+}
+
+fn status_rank(n: &Norm) -> usize {
+    STATUSES.iter().position(|s| *s == n.status).unwrap_or(STATUSES.len())
+}
+
+fn is_gap(n: &Norm) -> bool {
+    matches!(n.status.as_str(), "violated" | "not_met" | "unknown")
+}
+
+/// The penalties the gaps expose the organisation to, most serious gap first.
+fn penalties(gaps: &[&Norm]) -> Vec<PenaltyGroup> {
+    let mut out: Vec<PenaltyGroup> = Vec::new();
+    for n in gaps {
+        let Some(p) = &n.penalty else { continue };
+        let citation = n.citations.join(", ");
+        match out.iter_mut().find(|g| &g.penalty == p) {
+            Some(g) => {
+                g.count += 1;
+                if !g.citations.contains(&citation) {
+                    g.citations.push(citation);
+                }
+            }
+            None => out.push(PenaltyGroup { penalty: p.clone(), citations: vec![citation], count: 1 }),
+        }
+    }
+    out
+}
+
+/// The report's view of one jurisdiction.
+pub fn jurisdiction<'a>(a: &'a Assessment, j: &'a Jurisdiction) -> JurisdictionView<'a> {
+    let mut gaps: Vec<&Norm> = j.norms.iter().filter(|n| is_gap(n)).collect();
+    gaps.sort_by(|a, b| {
+        status_rank(a).cmp(&status_rank(b)).then(severity_rank(a).cmp(&severity_rank(b))).then(a.id.cmp(&b.id))
+    });
+    let mut upcoming: Vec<&Norm> = j.norms.iter().filter(|n| n.status == "not_yet_applicable").collect();
+    upcoming.sort_by(|a, b| a.applies_from.cmp(&b.applies_from).then(a.id.cmp(&b.id)));
+    JurisdictionView {
+        id: &j.id,
+        instruments: a.provenance.instruments.iter().filter(|i| j.instruments.contains(&i.id)).collect(),
+        in_scope: j.classification.get("out_of_scope").and_then(|v| v.map(|out| !out)),
+        roles_held: j.roles.iter().filter(|r| r.value == Some(true)).collect(),
+        roles_open: j.roles.iter().filter(|r| r.value.is_none()).collect(),
+        labels: &j.labels,
+        counts: &j.counts,
+        total: j.norms.len(),
+        bar: status_bar(&j.counts),
+        penalties: penalties(&gaps),
+        gaps,
+        upcoming,
+        relevant: j.norms.iter().filter(|n| n.status != "not_applicable").collect(),
+        questions: &j.questions,
+    }
+}
+
+/// Two corresponding norms of different jurisdictions.
+#[derive(Serialize)]
+pub struct CrossRow {
+    left: String,
+    left_citations: String,
+    left_status: String,
+    relation: String,
+    right: String,
+    right_citations: String,
+    right_status: Option<String>,
+    source: Option<String>,
+}
+
+/// Corresponding norms of different jurisdictions, each pair once, where one of them is relevant.
+pub fn cross(a: &Assessment) -> Vec<CrossRow> {
+    let norms: BTreeMap<&str, &Norm> =
+        a.jurisdictions.iter().flat_map(|j| j.norms.iter().map(|n| (n.id.as_str(), n))).collect();
+    let jurisdiction_of = |id: &str| id.split('.').next().unwrap_or("").to_string();
+    let title = |n: &Norm| n.title.clone().unwrap_or_else(|| n.id.clone());
+    let mut rows = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for j in &a.jurisdictions {
+        for n in j.norms.iter().filter(|n| n.status != "not_applicable") {
+            for c in n.crosswalks.iter().filter(|c| jurisdiction_of(&c.target) != jurisdiction_of(&n.id)) {
+                if c.target.contains(' ') {
+                    continue; // a standard, not a norm of another jurisdiction
+                }
+                let pair = if n.id < c.target { (&n.id, &c.target) } else { (&c.target, &n.id) };
+                if !seen.insert(pair) {
+                    continue;
+                }
+                let other = norms.get(c.target.as_str());
+                rows.push(CrossRow {
+                    left: title(n),
+                    left_citations: n.citations.join(", "),
+                    left_status: n.status.clone(),
+                    relation: c.relation.clone(),
+                    right: other.map_or_else(|| c.target.clone(), |o| title(o)),
+                    right_citations: other.map(|o| o.citations.join(", ")).unwrap_or_default(),
+                    right_status: other.map(|o| o.status.clone()),
+                    source: c.source.clone(),
+                });
+            }
+        }
+    }
+    rows
+}
