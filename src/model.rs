@@ -225,6 +225,8 @@ pub struct Module {
     pub versions: Vec<(String, String, Date)>,
     /// Official source.
     pub source: Option<String>,
+    /// Notes on the whole instrument or vocabulary (from its header and its parts' headers).
+    pub notes: Vec<Localized>,
     /// Imported modules.
     pub uses: Vec<ModuleId>,
     /// Where the header is.

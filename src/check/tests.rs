@@ -346,3 +346,16 @@ fn a_rule_named_like_an_enumeration_value_is_not_a_dependency() {
     let d = with_head("\nrole one\n  title en \"One\"\n  title ko \"One\"\n  when system.e = one\n");
     assert!(d.is_empty(), "{:?}", codes(&d));
 }
+
+#[test]
+fn header_notes_are_kept_on_the_module() {
+    let main = "instrument big\n  title en \"B\"\n  title ko \"B\"\n  jurisdiction EU\n  note en \"One\"\n  note ko \"하나\"\n  note en \"Two\"\n";
+    let part = "part of big\n  note en \"From the part\"\n";
+    let mut sources = Sources::new();
+    sources.add("main.norma", main);
+    sources.add("part.norma", part);
+    let (policy, diags) = crate::check_sources(&sources);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let notes: Vec<(&str, &str)> = policy.modules[0].notes.iter().map(|n| (n.lang.as_str(), n.text.as_str())).collect();
+    assert_eq!(notes, vec![("en", "One"), ("ko", "하나"), ("en", "Two"), ("en", "From the part")]);
+}

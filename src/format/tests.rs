@@ -78,6 +78,15 @@ fn a_module_without_uses_has_one_blank_line_before_its_items() {
 }
 
 #[test]
+fn header_notes_are_kept_in_order() {
+    let text =
+        "instrument x\n  title en \"X\"\n  note en \"A\"\n  note ko \"가\"\n  jurisdiction EU\n  note en \"B\"\n";
+    assert_eq!(fmt(text), text);
+    let vocabulary = "vocabulary v\n  title en \"V\"\n  note en \"A\"\n  note ko \"가\"\n";
+    assert_eq!(fmt(vocabulary), vocabulary);
+}
+
+#[test]
 fn item_first_lines() {
     let text = "fact a.b:bool\nfact c : integer\nfact d : integer users\nfact e : decimal KRW\n\
                 fact f : text\nfact g : date\nfact h : duration\nfact i : enum{x,y}\n\
