@@ -356,6 +356,7 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         notes: texts(c, |k| if let ClauseKind::Note(l) = k { Some(l) } else { None }),
         penalties: texts(c, |k| if let ClauseKind::Penalty(l) = k { Some(l) } else { None }),
         binds: Vec::new(),
+        families: Vec::new(),
         when: None,
         unless: None,
         value: None,
