@@ -59,6 +59,7 @@ codes! {
     UnknownEvidence = "N0106", "unknown-evidence", "An `evidence` reference names evidence that is not declared.";
     MissingTarget = "N0107", "missing-target", "An exception, exemption or derogation to a rule that does not exist.";
     WrongKind = "N0108", "wrong-kind", "A name refers to the wrong kind of thing (e.g. an exception to a fact).";
+    UnknownFamily = "N0109", "unknown-family", "A `family` clause names an obligation family that is not declared.";
     TypeMismatch = "N0201", "type-mismatch", "A condition combines values of types that do not fit.";
     Duplicate = "N0301", "duplicate", "Two declarations share one name.";
     DuplicateModule = "N0302", "duplicate-module", "Two files declare the same module.";
@@ -72,6 +73,7 @@ codes! {
     ClauseMissing = "N0902", "clause-missing", "A declaration lacks a clause it needs.";
     ClauseRepeated = "N0903", "clause-repeated", "A clause given twice where only one is allowed.";
     BadValue = "N0904", "bad-value", "A clause value outside the allowed words (severity, relation, language).";
+    RepeatedFamily = "N0905", "repeated-family", "A norm names the same obligation family twice.";
     BadExpectation = "N1001", "bad-expectation", "A test expectation that cannot hold for that kind of rule.";
     BadGiven = "N1002", "bad-given", "A test gives a fact a value of the wrong type, or gives it twice.";
     FactsSyntax = "N2001", "facts-syntax", "The facts file is not valid YAML, or breaks a YAML limit (depth, aliases, size).";

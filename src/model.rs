@@ -6,6 +6,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, ItemKind, ModuleKind, Outcome};
+use crate::value::Duration;
 
 /// Index of a module in [`Policy::modules`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -13,7 +14,7 @@ pub struct ModuleId(pub u32);
 /// Index of a fact in [`Policy::facts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactId(pub u32);
-/// Index of a rule, role or evidence kind in [`Policy::items`].
+/// Index of a rule, role, evidence kind or obligation family in [`Policy::items`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ItemId(pub u32);
 /// Index of an enumeration in [`Policy::enums`].
@@ -147,7 +148,16 @@ pub struct Crosswalk {
     pub source: Option<String>,
 }
 
-/// A rule, role or evidence kind.
+/// A norm's membership of an obligation family (`family c.document_retention 10 years`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyRef {
+    /// The family (an item of kind [`ItemKind::Family`]).
+    pub family: ItemId,
+    /// The period the norm sets for the family's subject (a retention period, a deadline).
+    pub period: Option<Duration>,
+}
+
+/// A rule, role, evidence kind or obligation family.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// Declaration keyword.
@@ -172,6 +182,8 @@ pub struct Item {
     pub penalties: Vec<Localized>,
     /// Roles bound (norms).
     pub binds: Vec<ItemId>,
+    /// Obligation families the norm belongs to, in the order written.
+    pub families: Vec<FamilyRef>,
     /// Applicability (norms), holding (roles, exceptions).
     pub when: Option<Expr>,
     /// Inline exception.
@@ -225,6 +237,8 @@ pub struct Module {
     pub versions: Vec<(String, String, Date)>,
     /// Official source.
     pub source: Option<String>,
+    /// Notes on the whole instrument or vocabulary (from its header and its parts' headers).
+    pub notes: Vec<Localized>,
     /// Imported modules.
     pub uses: Vec<ModuleId>,
     /// Where the header is.
@@ -290,7 +304,7 @@ pub struct Policy {
     pub facts: Vec<Fact>,
     /// Enumerations.
     pub enums: Vec<EnumDef>,
-    /// Rules, roles and evidence kinds.
+    /// Rules, roles, evidence kinds and obligation families.
     pub items: Vec<Item>,
     /// Top-level and in-rule crosswalks.
     pub crosswalks: Vec<Crosswalk>,

@@ -47,6 +47,7 @@ const NORM: &[&str] = &[
     "crosswalk",
     "penalty",
     "severity",
+    "family",
 ];
 const EXCEPTION: &[&str] = &["cite", "title", "text", "note", "when", "unless", "gives", "priority", "from", "until"];
 
@@ -60,6 +61,7 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
             ItemKind::Define => &["cite", "title", "text", "note", "=", "label"],
             ItemKind::Role => &["cite", "title", "text", "note", "when"],
             ItemKind::Evidence => &["title", "text", "note", "help", "question", "valid for"],
+            ItemKind::Family => &["title", "text", "note"],
             ItemKind::Obligation | ItemKind::Prohibition => NORM,
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => EXCEPTION,
             ItemKind::Crosswalk => &["note", "cite"],
@@ -78,7 +80,7 @@ fn required(owner: Owner) -> &'static [&'static str] {
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => &["cite", "when"],
             ItemKind::Define => &["="],
             ItemKind::Fact => &["question"],
-            ItemKind::Role | ItemKind::Evidence => &["title"],
+            ItemKind::Role | ItemKind::Evidence | ItemKind::Family => &["title"],
             ItemKind::Test => &["as_of"],
             ItemKind::Crosswalk => &[],
         },

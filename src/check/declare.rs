@@ -104,6 +104,7 @@ impl Checker<'_> {
                     ClauseKind::Source(s) => Some(s.value.clone()),
                     _ => None,
                 }),
+                notes: texts(&h.clauses, |k| if let ClauseKind::Note(l) = k { Some(l) } else { None }),
                 uses: Vec::new(),
                 span: h.id.span,
             });
@@ -125,6 +126,10 @@ impl Checker<'_> {
         check_clauses(Owner::Module(ModuleKind::Part), &h.clauses, h.id.span, None, &mut self.diags);
         match self.module_ids.get(&h.id.name) {
             Some(&owner) => {
+                let notes = texts(&h.clauses, |k| if let ClauseKind::Note(l) = k { Some(l) } else { None });
+                if let Some(m) = self.policy.modules.get_mut(owner.0 as usize) {
+                    m.notes.extend(notes);
+                }
                 self.asts.push(p);
                 self.ast_module.push(owner);
             }
@@ -351,6 +356,7 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         notes: texts(c, |k| if let ClauseKind::Note(l) = k { Some(l) } else { None }),
         penalties: texts(c, |k| if let ClauseKind::Penalty(l) = k { Some(l) } else { None }),
         binds: Vec::new(),
+        families: Vec::new(),
         when: None,
         unless: None,
         value: None,

@@ -318,6 +318,18 @@ impl Checker<'_> {
                         self.push(d);
                         Type::Any
                     }
+                    ItemKind::Family => {
+                        let d = self
+                            .err(
+                                Code::WrongKind,
+                                span,
+                                format!("`{}` is an obligation family, not a condition", ident.name),
+                            )
+                            .label("a family")
+                            .help("a family groups norms for the reader; it has no value a condition could test");
+                        self.push(d);
+                        Type::Any
+                    }
                     ItemKind::Evidence => {
                         let d = self
                             .err(Code::WrongKind, span, format!("`{}` is a kind of evidence", ident.name))

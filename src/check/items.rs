@@ -1,12 +1,14 @@
 //! Second pass: the clauses of each rule, role and evidence kind, typed in dependency order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Checker;
 use super::expr::{Resolved, article, compatible};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean_help};
-use crate::model::{Cited, Crosswalk, Dated, Expr, ItemId, ModuleId, Node, Target, Type};
+use crate::model::{Cited, Crosswalk, Dated, Expr, ExprKind, FamilyRef, ItemId, ModuleId, Node, Target, Type};
+use crate::source::Span;
 use crate::syntax::ast::{self, ClauseKind, CrosswalkTarget, ItemHead, ItemKind};
+use crate::value::{Duration, TimeUnit};
 
 impl Checker<'_> {
     fn ast_item(&self, id: ItemId) -> Option<(ModuleId, ast::Item)> {
@@ -82,9 +84,15 @@ impl Checker<'_> {
         if let ItemHead::Targets(targets) = &item.head {
             out.targets = self.targets(m, id, targets);
         }
+        let mut seen_families: BTreeMap<ItemId, Span> = BTreeMap::new();
         for c in &item.clauses {
             match &c.kind {
                 ClauseKind::Binds(roles) => out.binds = roles.iter().filter_map(|r| self.role(m, r)).collect(),
+                ClauseKind::Family { name, period } if out.kind.is_norm() => {
+                    if let Some(family) = self.family_ref(m, name, period.as_ref(), &mut seen_families) {
+                        out.families.push(family);
+                    }
+                }
                 ClauseKind::When(e) => out.when = Some(self.bool_expr(m, e, "a `when` condition")),
                 ClauseKind::Unless(e) => out.unless = Some(self.bool_expr(m, e, "an `unless` condition")),
                 ClauseKind::Met(e) => out.met = Some(self.bool_expr(m, e, "a `met when` condition")),
@@ -184,13 +192,99 @@ impl Checker<'_> {
         None
     }
 
+    /// A `family` clause: the family must be declared (N0109), named once per norm (N0905), and
+    /// its period must be a whole length of time (N0201).
+    fn family_ref(
+        &mut self,
+        m: ModuleId,
+        name: &ast::Ident,
+        period: Option<&ast::Expr>,
+        seen: &mut BTreeMap<ItemId, Span>,
+    ) -> Option<FamilyRef> {
+        let period = period.and_then(|p| self.period(m, p));
+        let family = match self.resolve(m, &name.name) {
+            Resolved::Item(id) if self.policy.item(id).is_some_and(|i| i.kind == ItemKind::Family) => id,
+            Resolved::Item(id) => {
+                let kind = self.policy.item(id).map_or(ItemKind::Define, |i| i.kind);
+                let d = Diagnostic::error(
+                    Code::WrongKind,
+                    name.span,
+                    format!("`{}` is {} {}, not an obligation family", name.name, article(kind), kind.noun()),
+                )
+                .label("not a family")
+                .help("name a family declared with `family NAME`, e.g. `family c.document_retention`")
+                .in_context(self.ctx());
+                self.push(d);
+                return None;
+            }
+            _ => {
+                let candidates = self.candidates(m, Some(&[ItemKind::Family]));
+                let help = did_you_mean_help(&name.name, candidates.iter().map(String::as_str)).unwrap_or_else(|| {
+                    if candidates.is_empty() {
+                        "declare the family with `family NAME` (the common vocabulary declares the shared ones; `use` it)"
+                            .into()
+                    } else {
+                        format!("the families known here are: {}", candidates.join(", "))
+                    }
+                });
+                let d = Diagnostic::error(
+                    Code::UnknownFamily,
+                    name.span,
+                    format!("there is no obligation family called `{}`", name.name),
+                )
+                .label("unknown family")
+                .help(help)
+                .in_context(self.ctx());
+                self.push(d);
+                return None;
+            }
+        };
+        if let Some(&first) = seen.get(&family) {
+            let qualified = self.policy.item(family).map_or_else(String::new, |f| f.qualified.clone());
+            let d = Diagnostic::error(
+                Code::RepeatedFamily,
+                name.span,
+                format!("this norm already belongs to the family `{qualified}`"),
+            )
+            .label("named again")
+            .related(first, "first named here")
+            .help("name each family once; a norm that sets two periods for one subject is two norms")
+            .in_context(self.ctx());
+            self.push(d);
+            return None;
+        }
+        seen.insert(family, name.span);
+        Some(FamilyRef { family, period })
+    }
+
+    /// The period of a `family` clause as a length of time.
+    fn period(&mut self, m: ModuleId, e: &ast::Expr) -> Option<Duration> {
+        let typed = self.expr(m, e, None);
+        if typed.ty != Type::Duration {
+            self.expect_type(&typed, &Type::Duration, "the period of a family");
+            return None;
+        }
+        let ExprKind::Number { value, unit } = &typed.kind else { return None };
+        let unit = unit.as_deref().and_then(TimeUnit::from_word)?;
+        if value.fract() != 0.0 || value.abs() >= 1e15 {
+            let d =
+                Diagnostic::error(Code::TypeMismatch, e.span, format!("a period is a whole number of {}", unit.word()))
+                    .label("not a whole number")
+                    .help("write the period in a smaller unit, e.g. `18 months` for a year and a half")
+                    .in_context(self.ctx());
+            self.push(d);
+            return None;
+        }
+        Some(Duration::of(*value as i64, unit))
+    }
+
     fn targets(&mut self, m: ModuleId, id: ItemId, targets: &[ast::Ident]) -> Vec<ItemId> {
         let mut out = Vec::new();
         for t in targets {
             match self.resolve(m, &t.name) {
                 Resolved::Item(tid) => {
                     let kind = self.policy.item(tid).map_or(ItemKind::Role, |i| i.kind);
-                    if matches!(kind, ItemKind::Role | ItemKind::Evidence) {
+                    if matches!(kind, ItemKind::Role | ItemKind::Evidence | ItemKind::Family) {
                         let d = Diagnostic::error(
                             Code::WrongKind,
                             t.span,
@@ -201,7 +295,7 @@ impl Checker<'_> {
                                 kind.noun()
                             ),
                         )
-                        .help("point the exception at the definition or norm that uses this role or evidence")
+                        .help("point the exception at the definition or norm that uses this role, evidence or family")
                         .label("cannot be modified by an exception")
                         .in_context(self.ctx());
                         self.push(d);

@@ -103,7 +103,12 @@ impl<'a> Checker<'a> {
     fn push(&mut self, d: Diagnostic) {
         let about_a_name = matches!(
             d.code,
-            Code::UnknownName | Code::UnknownRole | Code::UnknownEvidence | Code::MissingTarget | Code::UnknownModule
+            Code::UnknownName
+                | Code::UnknownRole
+                | Code::UnknownEvidence
+                | Code::UnknownFamily
+                | Code::MissingTarget
+                | Code::UnknownModule
         );
         if about_a_name && d.span.is_some_and(|s| self.is_broken(self.sources.slice(s))) {
             return; // already reported as a syntax error in its declaration

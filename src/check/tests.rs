@@ -346,3 +346,87 @@ fn a_rule_named_like_an_enumeration_value_is_not_a_dependency() {
     let d = with_head("\nrole one\n  title en \"One\"\n  title ko \"One\"\n  when system.e = one\n");
     assert!(d.is_empty(), "{:?}", codes(&d));
 }
+
+#[test]
+fn header_notes_are_kept_on_the_module() {
+    let main = "instrument big\n  title en \"B\"\n  title ko \"B\"\n  jurisdiction EU\n  note en \"One\"\n  note ko \"하나\"\n  note en \"Two\"\n";
+    let part = "part of big\n  note en \"From the part\"\n";
+    let mut sources = Sources::new();
+    sources.add("main.norma", main);
+    sources.add("part.norma", part);
+    let (policy, diags) = crate::check_sources(&sources);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let notes: Vec<(&str, &str)> = policy.modules[0].notes.iter().map(|n| (n.lang.as_str(), n.text.as_str())).collect();
+    assert_eq!(notes, vec![("en", "One"), ("ko", "하나"), ("en", "Two"), ("en", "From the part")]);
+}
+
+const FAMILIES: &str = r#"vocabulary fams
+  title en "F"
+  title ko "F"
+
+family document_retention
+  title en "Keeping documents"
+  title ko "문서 보관"
+  text en "Each law sets its own period."
+
+family record_keeping
+  title en "Logs"
+  title ko "로그"
+"#;
+
+fn with_families(extra: &str) -> Vec<Diagnostic> {
+    let head = HEAD.replacen("\nrole r", "\nuse fams as f\n\nrole r", 1);
+    run(&[("t.norma", &format!("{head}{}", norm("n", extra))), ("f.norma", FAMILIES)])
+}
+
+#[test]
+fn norms_name_their_families_with_an_optional_period() {
+    let text = format!("{HEAD}{}", norm("n", "  family f.document_retention 10 years\n  family fams.record_keeping\n"))
+        .replacen("\nrole r", "\nuse fams as f\n\nrole r", 1);
+    let mut sources = Sources::new();
+    sources.add("t.norma", text);
+    sources.add("f.norma", FAMILIES);
+    let (policy, diags) = crate::check_sources(&sources);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let n = policy.items.iter().find(|i| i.name == "n").unwrap();
+    let named: Vec<(String, Option<String>)> = n
+        .families
+        .iter()
+        .map(|f| (policy.item(f.family).unwrap().qualified.clone(), f.period.as_ref().map(|p| p.to_string())))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            ("fams.document_retention".to_string(), Some("10 years".to_string())),
+            ("fams.record_keeping".to_string(), None)
+        ]
+    );
+}
+
+#[test]
+fn family_clauses_are_checked() {
+    let d = with_families("  family f.document_retenton\n");
+    assert_eq!(codes(&d), vec!["N0109"]);
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `f.document_retention`?"));
+    let d = with_families("  family f.record_keeping\n  family fams.record_keeping 6 months\n");
+    assert_eq!(codes(&d), vec!["N0905"]);
+    let d = with_families("  family r\n");
+    assert_eq!(codes(&d), vec!["N0108"]);
+    let d = with_families("  family f.record_keeping 6 FLOP\n");
+    assert_eq!(codes(&d), vec!["N0201"]);
+    let d = with_families("  family f.record_keeping 1.5 years\n");
+    assert_eq!(codes(&d), vec!["N0201"]);
+    let d = run(&[
+        (
+            "t.norma",
+            &format!(
+                "{}\nrole other\n  title en \"O\"\n  title ko \"O\"\n  family f.record_keeping\n",
+                HEAD.replacen("\nrole r", "\nuse fams as f\n\nrole r", 1)
+            ),
+        ),
+        ("f.norma", FAMILIES),
+    ]);
+    assert_eq!(codes(&d), vec!["N0901"]);
+    let d = with_families("  when f.record_keeping\n");
+    assert_eq!(codes(&d), vec!["N0108"]);
+}

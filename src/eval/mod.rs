@@ -231,7 +231,7 @@ impl<'a> Evaluator<'a> {
                     *slot = Some(outcome);
                 }
             }
-            ItemKind::Evidence | ItemKind::Fact | ItemKind::Crosswalk | ItemKind::Test => {}
+            ItemKind::Evidence | ItemKind::Family | ItemKind::Fact | ItemKind::Crosswalk | ItemKind::Test => {}
         }
     }
 

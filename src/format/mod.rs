@@ -351,6 +351,10 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
             optional(" expires ", expires.map(|d| date(d.date))),
             optional(" ref ", reference.as_ref().map(|r| quote(&r.value))),
         )),
+        ClauseKind::Family { name, period: Some(period) } => {
+            Parts { head: format!("{keyword} {} ", name.name), expr: Some(period), tail: String::new() }
+        }
+        ClauseKind::Family { name, period: None } => Parts::text(format!("{keyword} {}", name.name)),
         ClauseKind::Expect { target, outcome, .. } => {
             Parts::text(format!("{keyword} {} {}", target.name, outcome.words()))
         }

@@ -78,6 +78,25 @@ fn a_module_without_uses_has_one_blank_line_before_its_items() {
 }
 
 #[test]
+fn header_notes_are_kept_in_order() {
+    let text =
+        "instrument x\n  title en \"X\"\n  note en \"A\"\n  note ko \"가\"\n  jurisdiction EU\n  note en \"B\"\n";
+    assert_eq!(fmt(text), text);
+    let vocabulary = "vocabulary v\n  title en \"V\"\n  note en \"A\"\n  note ko \"가\"\n";
+    assert_eq!(fmt(vocabulary), vocabulary);
+}
+
+#[test]
+fn families_and_family_clauses() {
+    let text = "family   document_retention\n title en \"Keeping documents\"\n text ko \"보관\"\n\n\
+                obligation o\n family c.document_retention   10   years\n family  c.record_keeping\n";
+    let expected = "family document_retention\n  title en \"Keeping documents\"\n  text ko \"보관\"\n\n\
+                    obligation o\n  family c.document_retention 10 years\n  family c.record_keeping\n";
+    assert_eq!(fmt_item(text), expected);
+    assert_eq!(fmt_item(expected), expected);
+}
+
+#[test]
 fn item_first_lines() {
     let text = "fact a.b:bool\nfact c : integer\nfact d : integer users\nfact e : decimal KRW\n\
                 fact f : text\nfact g : date\nfact h : duration\nfact i : enum{x,y}\n\

@@ -116,6 +116,8 @@ pub enum ItemKind {
     Role,
     /// `evidence`
     Evidence,
+    /// `family`: a kind of duty that several laws impose, so their norms can be read together.
+    Family,
     /// `obligation`
     Obligation,
     /// `prohibition`
@@ -140,6 +142,7 @@ impl ItemKind {
             ItemKind::Define => "define",
             ItemKind::Role => "role",
             ItemKind::Evidence => "evidence",
+            ItemKind::Family => "family",
             ItemKind::Obligation => "obligation",
             ItemKind::Prohibition => "prohibition",
             ItemKind::Exception => "exception",
@@ -154,6 +157,7 @@ impl ItemKind {
     pub fn noun(self) -> &'static str {
         match self {
             ItemKind::Define => "definition",
+            ItemKind::Family => "obligation family",
             other => other.keyword(),
         }
     }
@@ -431,6 +435,13 @@ pub enum ClauseKind {
     AsOf(DateLit),
     /// `given …`
     Given(Given),
+    /// `family NAME [PERIOD]`
+    Family {
+        /// The family.
+        name: Ident,
+        /// The period the norm sets for the family's subject (`10 years`).
+        period: Option<Expr>,
+    },
     /// `expect RULE OUTCOME`
     Expect {
         /// The rule.
@@ -475,6 +486,7 @@ impl ClauseKind {
             ClauseKind::AsOf(_) => "as_of",
             ClauseKind::Given(_) => "given",
             ClauseKind::Expect { .. } => "expect",
+            ClauseKind::Family { .. } => "family",
         }
     }
 }

@@ -229,6 +229,7 @@ impl Builder {
             Rule::define_decl => (ItemKind::Define, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
             Rule::role_decl => (ItemKind::Role, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
             Rule::evidence_decl => (ItemKind::Evidence, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
+            Rule::family_decl => (ItemKind::Family, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
             Rule::norm_decl => {
                 let kind = match first(&decl, Rule::norm_kind)?.into_inner().next()?.as_rule() {
                     Rule::k_prohibition => ItemKind::Prohibition,
@@ -398,6 +399,13 @@ impl Builder {
                 let q = self.need(p, Rule::quantity, "a duration")?;
                 ClauseKind::ValidFor(Expr { kind: ExprKind::Number(self.quantity(&q)?), span: self.span(&q) })
             }
+            Rule::family_c => ClauseKind::Family {
+                name: self.ident(&self.need(p, Rule::path, "a family name")?),
+                period: match first(p, Rule::quantity) {
+                    Some(q) => Some(Expr { kind: ExprKind::Number(self.quantity(&q)?), span: self.span(&q) }),
+                    None => None,
+                },
+            },
             Rule::jurisdiction_c => {
                 ClauseKind::Jurisdiction(self.ident(&self.need(p, Rule::jurisdiction_code, "a jurisdiction code")?))
             }

@@ -37,6 +37,7 @@ pub const RESERVED: &[&str] = &[
     "expect",
     "fact",
     "false",
+    "family",
     "from",
     "gives",
     "given",
@@ -212,6 +213,7 @@ fn describe(rule: Rule) -> String {
         | Rule::exception_kind
         | Rule::fact_decl
         | Rule::define_decl
+        | Rule::family_decl
         | Rule::norm_decl
         | Rule::exception_decl => {
             "a declaration (fact, define, role, evidence, obligation, prohibition, exception, test, …)".into()

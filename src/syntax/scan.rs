@@ -33,6 +33,7 @@ pub(super) const ITEM_KEYWORDS: &[&str] = &[
     "define",
     "role",
     "evidence",
+    "family",
     "obligation",
     "prohibition",
     "exception",
