@@ -159,6 +159,7 @@ impl Engine {
                     in_force: entry.map(|(_, _, d)| d.to_string()),
                     version,
                     source: m.source.clone(),
+                    notes: crate::outcome::pick_all(&m.notes, lang),
                 }
             })
             .collect();

@@ -45,6 +45,30 @@ pub struct Assessment {
     pub questions: Vec<Question>,
     /// Every rule that appears in a trace, once, by full id: its value and what decided it.
     pub rules: BTreeMap<String, Step>,
+    /// The obligation families the assessed norms belong to, by full id.
+    pub families: BTreeMap<String, Family>,
+}
+
+/// An obligation family: duties of the same kind across laws (record retention, representatives,
+/// registration, labelling, …).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Family {
+    /// Title in the report language.
+    pub title: Option<String>,
+    /// What a reader should know when the family appears in several laws.
+    pub text: Option<String>,
+}
+
+/// A norm's membership of an obligation family.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FamilyMembership {
+    /// The family's full id (described in the top-level `families`).
+    pub family: String,
+    /// The period the norm sets for the family's subject (a retention period, a deadline), e.g.
+    /// `10 years`.
+    pub period: Option<String>,
+    /// The same period in days (a month counted as 30 days, a year as 365), to compare periods.
+    pub period_days: Option<i64>,
 }
 
 /// Engine, policy and facts identification.
@@ -79,6 +103,9 @@ pub struct InstrumentVersion {
     pub in_force: Option<String>,
     /// Official source.
     pub source: Option<String>,
+    /// Notes on the instrument as a whole (e.g. a grace period for fines), in the report
+    /// language.
+    pub notes: Vec<String>,
 }
 
 /// The system assessed.
@@ -181,6 +208,8 @@ pub struct Norm {
     pub standards: Vec<StandardRef>,
     /// Corresponding rules and standards.
     pub crosswalks: Vec<CrosswalkRef>,
+    /// The obligation families the norm belongs to.
+    pub families: Vec<FamilyMembership>,
     /// Notes, e.g. on verification status.
     pub notes: Vec<String>,
 }
@@ -350,6 +379,30 @@ pub fn pick(list: &[Localized], lang: &str, version: Option<&str>) -> Option<Str
     // Texts of the version in force first; a text written only for another version (e.g. a norm
     // that an amendment introduces) still beats no text.
     list.iter().max_by_key(|l| score(l)).map(|l| l.text.clone())
+}
+
+/// Every text in `lang`, or else every English one.
+pub fn pick_all(list: &[Localized], lang: &str) -> Vec<String> {
+    let mut chosen: Vec<&Localized> = list.iter().filter(|n| n.lang == lang).collect();
+    if chosen.is_empty() {
+        chosen = list.iter().filter(|n| n.lang == "en").collect();
+    }
+    chosen.into_iter().map(|n| n.text.clone()).collect()
+}
+
+/// A length of time in days, a month counted as 30 days and a year as 365, for comparing periods.
+fn approximate_days(d: &crate::value::Duration) -> i64 {
+    use crate::value::TimeUnit;
+    d.0.iter()
+        .map(|(amount, unit)| match unit {
+            TimeUnit::Hours => amount / 24,
+            TimeUnit::Days => *amount,
+            TimeUnit::WorkingDays => amount.saturating_mul(7) / 5,
+            TimeUnit::Weeks => amount.saturating_mul(7),
+            TimeUnit::Months => amount.saturating_mul(30),
+            TimeUnit::Years => amount.saturating_mul(365),
+        })
+        .fold(0i64, |a, b| a.saturating_add(b))
 }
 
 /// A value as JSON: booleans, numbers, text; enumeration values by name; unknown as `null`.
@@ -537,13 +590,19 @@ impl Builder<'_, '_> {
                 .map(|(s, c, r)| StandardRef { standard: s.clone(), clause: c.clone(), relation: r.clone() })
                 .collect(),
             crosswalks: self.crosswalks(id),
-            notes: {
-                let mut langs: Vec<&Localized> = item.notes.iter().filter(|n| n.lang == self.lang).collect();
-                if langs.is_empty() {
-                    langs = item.notes.iter().filter(|n| n.lang == "en").collect();
-                }
-                langs.into_iter().map(|n| n.text.clone()).collect()
-            },
+            families: item
+                .families
+                .iter()
+                .filter_map(|f| {
+                    let family = self.policy.item(f.family)?;
+                    Some(FamilyMembership {
+                        family: family.qualified.clone(),
+                        period: f.period.as_ref().map(|p| p.to_string()),
+                        period_days: f.period.as_ref().map(approximate_days),
+                    })
+                })
+                .collect(),
+            notes: pick_all(&item.notes, &self.lang),
         })
     }
 
@@ -645,6 +704,22 @@ impl Builder<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    /// The families the norms of `jurisdictions` belong to.
+    fn families(&self, jurisdictions: &[Jurisdiction]) -> BTreeMap<String, Family> {
+        let named: BTreeSet<&str> =
+            jurisdictions.iter().flat_map(|j| &j.norms).flat_map(|n| &n.families).map(|f| f.family.as_str()).collect();
+        self.policy
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Family && named.contains(i.qualified.as_str()))
+            .map(|i| {
+                let family =
+                    Family { title: pick(&i.titles, &self.lang, None), text: pick(&i.texts, &self.lang, None) };
+                (i.qualified.clone(), family)
+            })
+            .collect()
     }
 
     /// Questions for the open outcomes given, ranked by how many each would help decide.
@@ -750,9 +825,10 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
         provenance: context.provenance.clone(),
         system: System { name: system_name },
         roles: context.roles.iter().cloned().collect(),
-        jurisdictions,
         questions: b.questions(&all_open),
         rules: b.traced.borrow().iter().filter_map(|r| b.step(*r)).map(|s| (s.rule.clone(), s)).collect(),
+        families: b.families(&jurisdictions),
+        jurisdictions,
     }
 }
 

@@ -201,7 +201,7 @@ fn a_template_can_be_replaced_and_the_rest_stay_embedded() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(o.stdout).unwrap(),
-        fs::read_to_string("tests/reports/chatbot.en.html").unwrap(),
+        report("examples/chatbot.yaml", "html", "en"),
         "the HTML template stays the embedded one"
     );
     fs::write(dir.path().join("messages.en.json"), "{\"title\": \"Compliance gaps\"}").unwrap();
@@ -220,6 +220,6 @@ fn a_report_is_written_atomically_to_a_file() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(fs::read_to_string(&out).unwrap(), fs::read_to_string("tests/reports/chatbot.en.html").unwrap());
+    assert_eq!(fs::read_to_string(&out).unwrap(), report("examples/chatbot.yaml", "html", "en"));
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
 }

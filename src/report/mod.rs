@@ -102,6 +102,8 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
         let s = v.as_str().ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "`date` needs a YYYY-MM-DD text"))?;
         Ok(dates.date(s))
     });
+    let periods = locale.clone();
+    env.add_filter("period", move |v: String| -> String { periods.period(&v) });
     env.add_filter("num", move |v: Value, decimals: Option<usize>| -> Result<String, Error> {
         let n = f64::try_from(v).map_err(|_| Error::new(ErrorKind::InvalidOperation, "`num` needs a number"))?;
         Ok(locale.number(n, decimals.unwrap_or(0)))
@@ -114,6 +116,8 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
         statuses => Value::from_serialize(charts::STATUSES),
         jurisdictions => Value::from_serialize(&jurisdictions),
         cross => Value::from_serialize(view::cross(a)),
+        shared_evidence => Value::from_serialize(view::shared_evidence(a)),
+        families => Value::from_serialize(view::families(a)),
         timeline => Value::from_serialize(charts::timeline(a)),
         chart_width => charts::WIDTH,
     };

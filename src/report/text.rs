@@ -28,6 +28,9 @@ pub struct Locale {
     pub thousands: String,
     /// Decimal mark.
     pub decimal: String,
+    /// How to write an amount of a unit of time, by unit word (`year`, `years`, `working_days`,
+    /// …), with `{n}` for the amount.
+    pub periods: std::collections::BTreeMap<String, String>,
 }
 
 impl Locale {
@@ -43,7 +46,28 @@ impl Locale {
             date_order: text("date_order", "dmy"),
             thousands: text("thousands_separator", ","),
             decimal: text("decimal_mark", "."),
+            periods: catalog
+                .get("periods")
+                .and_then(|p| p.as_object())
+                .map(|p| p.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+                .unwrap_or_default(),
         }
+    }
+
+    /// A length of time as the engine writes it (`10 years`, `1 month + 15 days`) in the
+    /// language; parts without a pattern in the catalog stay as they are.
+    pub fn period(&self, value: &str) -> String {
+        let parts: Vec<String> = value
+            .split(" + ")
+            .map(|part| match part.split_once(' ') {
+                Some((n, unit)) if n.parse::<i64>().is_ok() => match self.periods.get(unit) {
+                    Some(pattern) => pattern.replace("{n}", n),
+                    None => part.to_string(),
+                },
+                _ => part.to_string(),
+            })
+            .collect();
+        parts.join(" + ")
     }
 
     /// A `YYYY-MM-DD` date as the language writes it; anything else unchanged.
@@ -119,7 +143,20 @@ mod tests {
             date_order: "dmy".into(),
             thousands: ",".into(),
             decimal: ".".into(),
+            periods: Default::default(),
         }
+    }
+
+    #[test]
+    fn periods_read_naturally_in_each_language() {
+        let mut ko = english();
+        ko.periods = [("years", "{n}년"), ("year", "{n}년"), ("months", "{n}개월")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into();
+        assert_eq!(ko.period("10 years"), "10년");
+        assert_eq!(ko.period("1 year + 6 months"), "1년 + 6개월");
+        assert_eq!(ko.period("3 fortnights"), "3 fortnights", "an unknown unit stays as written");
+        assert_eq!(english().period("6 months"), "6 months");
     }
 
     #[test]

@@ -146,3 +146,142 @@ pub fn cross(a: &Assessment) -> Vec<CrossRow> {
     }
     rows
 }
+
+/// A norm as other sections refer to it.
+#[derive(Serialize)]
+struct NormRef {
+    jurisdiction: String,
+    citations: String,
+    title: String,
+    status: String,
+    /// The state of the shared evidence for this norm (freshness rules differ between norms).
+    state: Option<String>,
+}
+
+/// One piece of evidence that norms of several jurisdictions look for: collect it once.
+#[derive(Serialize)]
+pub struct SharedEvidence {
+    evidence: String,
+    title: Option<String>,
+    reference: Option<String>,
+    norms: Vec<NormRef>,
+    /// How many of those norms are open (a gap or not yet applicable).
+    open: usize,
+}
+
+/// Evidence looked for by concerned norms (any status but not applicable) of two or more
+/// jurisdictions, in evidence-id order.
+pub fn shared_evidence(a: &Assessment) -> Vec<SharedEvidence> {
+    let mut by_kind: BTreeMap<&str, SharedEvidence> = BTreeMap::new();
+    for j in &a.jurisdictions {
+        for n in j.norms.iter().filter(|n| n.status != "not_applicable") {
+            for e in &n.evidence {
+                let entry = by_kind.entry(e.evidence.as_str()).or_insert_with(|| SharedEvidence {
+                    evidence: e.evidence.clone(),
+                    title: e.title.clone(),
+                    reference: e.reference.clone(),
+                    norms: Vec::new(),
+                    open: 0,
+                });
+                if is_gap(n) || n.status == "not_yet_applicable" {
+                    entry.open += 1;
+                }
+                entry.norms.push(NormRef {
+                    jurisdiction: j.id.clone(),
+                    citations: n.citations.join(", "),
+                    title: n.title.clone().unwrap_or_else(|| n.id.clone()),
+                    status: n.status.clone(),
+                    state: Some(e.state.clone()),
+                });
+            }
+        }
+    }
+    by_kind
+        .into_values()
+        .filter(|s| {
+            let first = s.norms.first().map(|n| n.jurisdiction.as_str());
+            s.norms.iter().any(|n| Some(n.jurisdiction.as_str()) != first)
+        })
+        .collect()
+}
+
+/// A norm in an obligation family.
+#[derive(Serialize)]
+struct FamilyNorm {
+    citations: String,
+    title: String,
+    status: String,
+    period: Option<String>,
+}
+
+/// The norms of one jurisdiction in a family.
+#[derive(Serialize)]
+struct FamilyColumn {
+    jurisdiction: String,
+    norms: Vec<FamilyNorm>,
+}
+
+/// An obligation family with duties that concern the system in several jurisdictions.
+#[derive(Serialize)]
+pub struct FamilyView {
+    id: String,
+    title: Option<String>,
+    text: Option<String>,
+    columns: Vec<FamilyColumn>,
+    /// The periods the concerned norms set differ between jurisdictions.
+    periods_differ: bool,
+    /// The longest of those periods.
+    longest: Option<String>,
+    /// Meeting one jurisdiction's duty does not meet the other's: the periods differ, or no
+    /// `equivalent` crosswalk links the duties of different jurisdictions.
+    differs: bool,
+}
+
+/// Families with concerned norms (any status but not applicable) in two or more jurisdictions,
+/// in family-id order.
+pub fn families(a: &Assessment) -> Vec<FamilyView> {
+    let mut out = Vec::new();
+    for (id, family) in &a.families {
+        let mut columns: Vec<FamilyColumn> = Vec::new();
+        let mut members: Vec<(&str, &Norm)> = Vec::new();
+        let mut periods: Vec<(&str, i64, &str)> = Vec::new();
+        for j in &a.jurisdictions {
+            let mut norms = Vec::new();
+            for n in j.norms.iter().filter(|n| n.status != "not_applicable") {
+                let Some(m) = n.families.iter().find(|m| &m.family == id) else { continue };
+                if let (Some(p), Some(days)) = (&m.period, m.period_days) {
+                    periods.push((&j.id, days, p));
+                }
+                members.push((&j.id, n));
+                norms.push(FamilyNorm {
+                    citations: n.citations.join(", "),
+                    title: n.title.clone().unwrap_or_else(|| n.id.clone()),
+                    status: n.status.clone(),
+                    period: m.period.clone(),
+                });
+            }
+            if !norms.is_empty() {
+                columns.push(FamilyColumn { jurisdiction: j.id.clone(), norms });
+            }
+        }
+        if columns.len() < 2 {
+            continue;
+        }
+        let periods_differ = periods.iter().any(|(j, d, _)| periods.iter().any(|(k, e, _)| j != k && d != e));
+        let equivalent = members.iter().any(|(j, n)| {
+            n.crosswalks
+                .iter()
+                .any(|c| c.relation == "equivalent" && members.iter().any(|(k, other)| k != j && other.id == c.target))
+        });
+        out.push(FamilyView {
+            id: id.clone(),
+            title: family.title.clone(),
+            text: family.text.clone(),
+            columns,
+            periods_differ,
+            longest: periods.iter().max_by_key(|(_, d, _)| *d).map(|(_, _, p)| p.to_string()),
+            differs: periods_differ || !equivalent,
+        });
+    }
+    out
+}
