@@ -430,3 +430,43 @@ fn family_clauses_are_checked() {
     let d = with_families("  when f.record_keeping\n");
     assert_eq!(codes(&d), vec!["N0108"]);
 }
+
+#[test]
+fn every_shipped_family_is_used_and_the_periods_are_the_laws() {
+    let mut sources = Sources::new();
+    crate::embedded::add_to(&mut sources);
+    let (policy, _) = crate::check_sources(&sources);
+    let members = |family: &str| -> Vec<(String, Option<String>)> {
+        let mut out: Vec<(String, Option<String>)> = policy
+            .items
+            .iter()
+            .flat_map(|i| i.families.iter().map(move |f| (i, f)))
+            .filter(|(_, f)| policy.item(f.family).is_some_and(|x| x.qualified == family))
+            .map(|(i, f)| (i.qualified.clone(), f.period.as_ref().map(|p| p.to_string())))
+            .collect();
+        out.sort();
+        out
+    };
+    for family in policy.items.iter().filter(|i| i.kind == crate::syntax::ast::ItemKind::Family) {
+        assert!(!members(&family.qualified).is_empty(), "no norm belongs to {}", family.qualified);
+    }
+    let periods: Vec<(String, Option<String>)> =
+        members("common.record_keeping").into_iter().filter(|(_, p)| p.is_some()).collect();
+    assert_eq!(
+        periods,
+        vec![
+            ("eu.ai_act.deployer_log_retention".to_string(), Some("6 months".to_string())),
+            ("eu.ai_act.provider_log_keeping".to_string(), Some("6 months".to_string())),
+        ]
+    );
+    let retention = members("common.document_retention");
+    assert!(retention.contains(&("eu.ai_act.documentation_keeping".to_string(), Some("10 years".to_string()))));
+    assert!(
+        retention.contains(&("kr.ai_basic_act.safety_trust_documentation".to_string(), Some("5 years".to_string())))
+    );
+    let representative = members("common.representative");
+    assert!(
+        representative.iter().any(|(n, _)| n.starts_with("eu."))
+            && representative.iter().any(|(n, _)| n.starts_with("kr."))
+    );
+}
