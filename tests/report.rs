@@ -208,6 +208,13 @@ fn a_template_can_be_replaced_and_the_rest_stay_embedded() {
     assert!(String::from_utf8(run("md").stdout).unwrap().ends_with(": Compliance gaps\n"), "a catalog overrides too");
     fs::write(dir.path().join("gap.md.j2"), "{{ broken").unwrap();
     assert_eq!(run("md").status.code(), Some(2), "a broken template is a usage error");
+    fs::write(dir.path().join("secret.txt"), "do not show").unwrap();
+    for include in ["secret.txt", "/etc/passwd", "../Cargo.toml", "messages.en.json"] {
+        fs::write(dir.path().join("gap.md.j2"), format!("{{% include {include:?} %}}")).unwrap();
+        let o = run("md");
+        assert_eq!(o.status.code(), Some(2), "a template cannot read {include}");
+        assert!(!String::from_utf8_lossy(&o.stdout).contains("do not show"));
+    }
 }
 
 #[test]

@@ -121,5 +121,36 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
         timeline => Value::from_serialize(charts::timeline(a)),
         chart_width => charts::WIDTH,
     };
-    env.get_template(name).and_then(|t| t.render(context)).map_err(fail)
+    let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
+    Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
+}
+
+/// Collapses runs of blank lines into one, so that Markdown templates can lay out their
+/// conditional sections freely.
+fn single_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_collapse() {
+        assert_eq!(single_blank_lines("a\n\n\n\nb\n\nc\n"), "a\n\nb\n\nc\n");
+        assert_eq!(single_blank_lines("a\n"), "a\n");
+    }
 }
