@@ -10,7 +10,7 @@ use crate::outcome::Assessment;
 
 /// Width of the drawing area, in SVG user units.
 pub const WIDTH: f64 = 1000.0;
-const MARGIN: f64 = 60.0;
+const MARGIN: f64 = 40.0;
 
 /// The statuses in report order.
 pub const STATUSES: [&str; 6] = ["violated", "not_met", "unknown", "met", "not_yet_applicable", "not_applicable"];
@@ -24,10 +24,53 @@ pub struct Milestone {
     pub x: f64,
     /// `past`, `now` (the assessment date) or `upcoming`.
     pub when: &'static str,
-    /// Labels above (0) or below (1) the axis, alternating so that neighbours do not overlap.
+    /// The label row: 0 and 2 above the axis, 1 and 3 below, 0 and 1 nearest to it.
     pub row: usize,
+    /// Where the date is written (baseline).
+    pub date_y: f64,
+    /// Where the counts are written (baseline).
+    pub count_y: f64,
+    /// The tick from the label to the axis.
+    pub tick_from: f64,
+    /// The end of the tick at the axis.
+    pub tick_to: f64,
+    /// How the labels align to the tick: `start` near the left edge, `end` near the right edge,
+    /// `middle` elsewhere, so that no label runs off the picture.
+    pub anchor: &'static str,
     /// How many norms start applying that day, per jurisdiction.
     pub counts: BTreeMap<String, usize>,
+}
+
+/// Height of the timeline drawing, in SVG user units.
+pub const TIMELINE_HEIGHT: f64 = 220.0;
+/// Where the axis runs.
+pub const AXIS_Y: f64 = 110.0;
+/// How far apart two labels in one row must be so that they do not overlap.
+const LABEL_GAP: f64 = 150.0;
+
+/// Label rows: each milestone takes the nearest row, alternating above and below the axis, whose
+/// last label is far enough to the left; with all rows taken, the row whose last label is
+/// furthest away.
+fn label_rows(xs: &[f64]) -> Vec<usize> {
+    let mut last: [Option<f64>; 4] = [None; 4];
+    xs.iter()
+        .map(|x| {
+            let free = (0..4).find(|r| last.get(*r).copied().flatten().is_none_or(|l| x - l >= LABEL_GAP));
+            let row = free.unwrap_or_else(|| {
+                (0..4)
+                    .min_by(|a, b| {
+                        let la = last.get(*a).copied().flatten().unwrap_or(0.0);
+                        let lb = last.get(*b).copied().flatten().unwrap_or(0.0);
+                        la.total_cmp(&lb)
+                    })
+                    .unwrap_or(0)
+            });
+            if let Some(slot) = last.get_mut(row) {
+                *slot = Some(*x);
+            }
+            row
+        })
+        .collect()
 }
 
 /// The timeline: application dates of the norms that concern the system, and the assessment date.
@@ -62,17 +105,30 @@ pub fn timeline(a: &Assessment) -> Timeline {
         Some(n) if last > first => MARGIN + (n - first) as f64 / (last - first) as f64 * (WIDTH - 2.0 * MARGIN),
         _ => WIDTH / 2.0,
     };
+    let xs: Vec<f64> = days.keys().map(|d| round(x_of(d))).collect();
+    let rows = label_rows(&xs);
     let milestones: Vec<Milestone> = days
         .into_iter()
-        .enumerate()
-        .map(|(i, (date, counts))| Milestone {
-            x: round(x_of(&date)),
+        .zip(xs.into_iter().zip(rows))
+        .map(|((date, counts), (x, row))| Milestone {
+            x,
             when: match date.as_str().cmp(a.as_of.as_str()) {
                 std::cmp::Ordering::Less => "past",
                 std::cmp::Ordering::Equal => "now",
                 std::cmp::Ordering::Greater => "upcoming",
             },
-            row: i % 2,
+            row,
+            date_y: [62.0, 152.0, 20.0, 194.0].get(row).copied().unwrap_or(62.0),
+            count_y: [78.0, 168.0, 36.0, 210.0].get(row).copied().unwrap_or(78.0),
+            tick_from: [84.0, 136.0, 42.0, 178.0].get(row).copied().unwrap_or(84.0),
+            tick_to: if row % 2 == 0 { AXIS_Y - 8.0 } else { AXIS_Y + 8.0 },
+            anchor: if x < LABEL_GAP / 2.0 {
+                "start"
+            } else if x > WIDTH - LABEL_GAP / 2.0 {
+                "end"
+            } else {
+                "middle"
+            },
             date,
             counts,
         })
@@ -133,6 +189,13 @@ mod tests {
         assert_eq!(bar[1].x, 250.0);
         assert_eq!(bar[1].percent, 50.0);
         assert!(status_bar(&BTreeMap::new()).is_empty());
+    }
+
+    #[test]
+    fn labels_that_would_overlap_take_other_rows() {
+        assert_eq!(label_rows(&[60.0, 300.0, 600.0]), [0, 0, 0], "far apart: one row");
+        assert_eq!(label_rows(&[60.0, 100.0, 140.0, 180.0, 400.0]), [0, 1, 2, 3, 0]);
+        assert_eq!(label_rows(&[0.0, 1.0, 2.0, 3.0, 4.0]), [0, 1, 2, 3, 0], "crowded: the oldest row");
     }
 
     #[test]

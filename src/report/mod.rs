@@ -120,6 +120,8 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
         families => Value::from_serialize(view::families(a)),
         timeline => Value::from_serialize(charts::timeline(a)),
         chart_width => charts::WIDTH,
+        timeline_height => charts::TIMELINE_HEIGHT,
+        axis_y => charts::AXIS_Y,
     };
     let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
     Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
