@@ -841,6 +841,16 @@ mod tests {
     }
 
     #[test]
+    fn periods_compare_in_days() {
+        use crate::value::{Duration, TimeUnit};
+        assert_eq!(approximate_days(&Duration::of(10, TimeUnit::Years)), 3650);
+        assert_eq!(approximate_days(&Duration::of(6, TimeUnit::Months)), 180);
+        assert_eq!(approximate_days(&Duration::of(10, TimeUnit::WorkingDays)), 14);
+        assert_eq!(approximate_days(&Duration(vec![(1, TimeUnit::Years), (48, TimeUnit::Hours)])), 367);
+        assert_eq!(approximate_days(&Duration::of(i64::MAX, TimeUnit::Years)), i64::MAX, "no overflow");
+    }
+
+    #[test]
     fn texts_follow_the_language_and_the_version_in_force() {
         let list = [l("en", "original", None), l("en", "amended", Some("amended")), l("ko", "원문", None)];
         assert_eq!(pick(&list, "en", Some("amended")).as_deref(), Some("amended"));
