@@ -81,6 +81,7 @@ codes! {
     FactType = "N2003", "fact-type", "A fact's value does not fit its declared type.";
     FactValue = "N2004", "fact-value", "A value that the fact does not allow (an enumeration value, a date, a unit).";
     BadEvidence = "N2005", "bad-evidence", "An evidence entry that is incomplete or malformed.";
+    ProfileField = "N2101", "profile-field", "The `procurement` section of a procurement profile lacks a field, has an unknown one, or a value of the wrong kind.";
 }
 
 impl fmt::Display for Code {

@@ -111,6 +111,27 @@ impl Engine {
         Ok(FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]) })
     }
 
+    /// Reads and validates a procurement profile: the facts about the system to buy, and the
+    /// `procurement` section.
+    pub fn load_profile(
+        &mut self,
+        name: &str,
+        text: &str,
+    ) -> Result<(FactsFile, crate::procurement::Profile), Vec<Diagnostic>> {
+        let file = self.sources.add(name, text);
+        let facts =
+            crate::facts::load_beside(&self.sources, file, &self.policy, &[crate::procurement::profile::SECTION]);
+        let profile = crate::procurement::profile::load(&self.sources, file);
+        match (facts, profile) {
+            (Ok(facts), Ok(profile)) => {
+                Ok((FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]) }, profile))
+            }
+            (facts, profile) => {
+                Err(facts.err().into_iter().flatten().chain(profile.err().into_iter().flatten()).collect())
+            }
+        }
+    }
+
     /// Evaluates every rule for `facts` (for explanations and tools).
     pub fn evaluate<'a>(&'a self, facts: &'a FactsFile, options: &AssessOptions) -> Evaluator<'a> {
         Evaluator::run(&self.policy, &facts.facts, &Options { as_of: options.as_of, roles: options.roles.clone() })

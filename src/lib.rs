@@ -15,6 +15,7 @@ pub mod format;
 pub mod limits;
 pub mod model;
 pub mod outcome;
+pub mod procurement;
 pub mod report;
 pub mod source;
 pub mod syntax;

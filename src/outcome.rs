@@ -185,6 +185,9 @@ pub struct Norm {
     /// Why, as a code: `applies`, `condition_false`, `excepted`, `starts_later`, `ended`,
     /// `not_in_version`, `undecided`.
     pub why: String,
+    /// Whether it applies on the assessment date, met or not: `true`, `false`, or `null` when
+    /// the facts do not decide it.
+    pub applies: Option<bool>,
     /// The exception, exemption or derogation that sets it aside, when `why` is `excepted`.
     pub excepted_by: Option<String>,
     /// The day it applies from (YYYY-MM-DD), when known.
@@ -567,6 +570,7 @@ impl Builder<'_, '_> {
             roles: item.binds.iter().filter_map(|r| self.policy.item(*r).map(|x| x.name.clone())).collect(),
             status: o.status.word().to_string(),
             why: why_word(&o.why).to_string(),
+            applies: o.applies.as_bool(),
             excepted_by: match o.why {
                 Why::Excepted(e) => self.policy.item(e).map(|x| x.qualified.clone()),
                 _ => None,

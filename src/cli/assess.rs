@@ -48,7 +48,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    fn code(self) -> &'static str {
+    pub(super) fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Ko => "ko",
@@ -90,7 +90,7 @@ impl FailOn {
     }
 }
 
-fn usage(message: String) -> u8 {
+pub(super) fn usage(message: String) -> u8 {
     err(&format!("error: {message}\n"));
     USAGE
 }
@@ -161,6 +161,15 @@ pub fn load_engine(paths: &[PathBuf]) -> Result<Engine, u8> {
 }
 
 fn read_facts(engine: &mut Engine, path: &Path) -> Result<FactsFile, u8> {
+    let text = read_text(path)?;
+    engine.load_facts(&path.display().to_string(), &text).map_err(|diags| {
+        err(&diagnostics::render_human(engine.sources(), &diags, std::io::IsTerminal::is_terminal(&std::io::stderr())));
+        USAGE
+    })
+}
+
+/// The text of a facts file or profile, within the size limit.
+pub(super) fn read_text(path: &Path) -> Result<String, u8> {
     let fail = |message: String| {
         err(&diagnostics::render_human(&Sources::new(), &[Diagnostic::general(Code::FactsSyntax, message)], false));
         USAGE
@@ -174,14 +183,10 @@ fn read_facts(engine: &mut Engine, path: &Path) -> Result<FactsFile, u8> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
-    let text = String::from_utf8(bytes).map_err(|_| fail(format!("`{}` is not UTF-8 text", path.display())))?;
-    engine.load_facts(&path.display().to_string(), &text).map_err(|diags| {
-        err(&diagnostics::render_human(engine.sources(), &diags, std::io::IsTerminal::is_terminal(&std::io::stderr())));
-        USAGE
-    })
+    String::from_utf8(bytes).map_err(|_| fail(format!("`{}` is not UTF-8 text", path.display())))
 }
 
-fn emit(text: &str, out_file: Option<&Path>) -> u8 {
+pub(super) fn emit(text: &str, out_file: Option<&Path>) -> u8 {
     match out_file {
         Some(p) => match write_atomic(p, text) {
             Ok(()) => OK,
@@ -199,7 +204,7 @@ fn json(assessment: &Assessment) -> String {
 }
 
 /// Templates from `dir` that replace embedded ones of the same name (only those names are read).
-fn template_overrides(dir: Option<&Path>) -> Result<norma::report::Templates, u8> {
+pub(super) fn template_overrides(dir: Option<&Path>) -> Result<norma::report::Templates, u8> {
     let mut overrides = std::collections::BTreeMap::new();
     if let Some(dir) = dir {
         if !dir.is_dir() {

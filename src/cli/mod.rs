@@ -5,6 +5,7 @@ mod assess;
 mod check;
 mod files;
 mod fmt;
+mod requirements;
 mod summary;
 
 use std::io::IsTerminal;
@@ -45,12 +46,12 @@ enum Command {
     Assess {
         #[command(flatten)]
         args: assess::EvalArgs,
-        /// `text` (a summary), `md` (the gap-analysis report) or `json` (the `norma.assessment/v1`
-        /// document).
+        /// `text` (a summary), `md` or `html` (the gap-analysis report) or `json` (the
+        /// `norma.assessment/v1` document).
         #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
         format: assess::OutFormat,
         /// A folder of templates replacing the embedded ones of the same name (`gap.md.j2`,
-        /// `messages.en.json`, `messages.ko.json`).
+        /// `gap.html.j2`, `messages.en.json`, `messages.ko.json`).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
         /// Write the report to this file (atomically) instead of standard output.
@@ -59,6 +60,29 @@ enum Command {
         /// Exit 1 when a norm has one of these statuses.
         #[arg(long, value_enum, value_delimiter = ',')]
         fail_on: Vec<assess::FailOn>,
+    },
+    /// Derive tender requirements from a procurement profile: the supplier's duties on the
+    /// go-live date and during the contract term, the buyer's own duties, and the classification.
+    ///
+    /// Exit codes: 0 the requirements were written, 2 bad input or usage.
+    Requirements {
+        /// The procurement profile (YAML): facts about the system plus a `procurement` section.
+        profile: PathBuf,
+        /// `md` (the requirements annex) or `json` (the `norma.requirements/v1` document).
+        #[arg(long, value_enum, default_value_t = requirements::ReqFormat::Md)]
+        format: requirements::ReqFormat,
+        /// Language of the annex.
+        #[arg(long, value_enum, default_value_t = assess::Lang::En)]
+        lang: assess::Lang,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Policy files or folders to use instead of the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        policies: Vec<PathBuf>,
+        /// A folder of templates replacing the embedded ones of the same name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// List the unknown facts that would decide open outcomes, most decisive first.
     Questions {
@@ -190,6 +214,9 @@ pub fn run() -> ExitCode {
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Assess { args, format, out, fail_on, templates } => {
             assess::assess(&args, format, out.as_deref(), &fail_on, templates.as_deref())
+        }
+        Command::Requirements { profile, format, lang, out, policies, templates } => {
+            requirements::requirements(&profile, format, lang, out.as_deref(), &policies, templates.as_deref())
         }
         Command::Questions { args, format } => assess::questions(&args, format),
         Command::Explain { args, norm } => assess::explain(&args, &norm),

@@ -4,7 +4,7 @@
 //! unknown, never false.
 
 pub mod doc;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,6 +61,17 @@ impl Facts {
 /// Reads and validates the facts file `file` of `sources` against `policy`. Every problem found
 /// is returned; a file with any problem gives no facts.
 pub fn load(sources: &Sources, file: FileId, policy: &Policy) -> Result<Facts, Vec<Diagnostic>> {
+    load_beside(sources, file, policy, &[])
+}
+
+/// Like [`load`], for a file that holds other top-level sections beside the facts (such as the
+/// `procurement` section of a procurement profile): those are left for their own reader.
+pub fn load_beside(
+    sources: &Sources,
+    file: FileId,
+    policy: &Policy,
+    sections: &[&str],
+) -> Result<Facts, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
     let text = src.text.as_str();
     let whole = Span::new(file, 0, 0);
@@ -92,7 +103,14 @@ pub fn load(sources: &Sources, file: FileId, policy: &Policy) -> Result<Facts, V
     };
     let mut reader = Reader { file, text, policy, facts: Facts::default(), diags: Vec::new() };
     match &root.value {
-        Node::Map(entries) => reader.group("", entries),
+        Node::Map(entries) => {
+            let facts: Vec<_> = entries
+                .iter()
+                .filter(|(k, _)| !matches!(&k.value, Node::Str(name) if sections.contains(&name.as_str())))
+                .cloned()
+                .collect();
+            reader.group("", &facts)
+        }
         Node::Null => {}
         other => reader.diags.push(
             Diagnostic::error(

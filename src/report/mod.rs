@@ -19,6 +19,7 @@ pub use text::{Locale, escape_markdown};
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("gap.md.j2", include_str!("../../templates/gap.md.j2")),
     ("gap.html.j2", include_str!("../../templates/gap.html.j2")),
+    ("requirements.md.j2", include_str!("../../templates/requirements.md.j2")),
     ("messages.en.json", include_str!("../../templates/messages.en.json")),
     ("messages.ko.json", include_str!("../../templates/messages.ko.json")),
 ];
@@ -77,10 +78,18 @@ fn catalog(templates: &Templates, lang: &str) -> Result<serde_json::Value, Repor
     serde_json::from_str(text).map_err(|e| ReportError(format!("{name} is not valid JSON: {e}")))
 }
 
-/// Renders an assessment as a report.
-pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<String, ReportError> {
-    let fail = |e: Error| ReportError(format!("the report template failed: {e}"));
-    let lang = if a.lang == "ko" { "ko" } else { "en" };
+fn fail(e: Error) -> ReportError {
+    ReportError(format!("the report template failed: {e}"))
+}
+
+/// A template environment for `lang`: bounded, escaping by file type, with the `md`, `date`,
+/// `period` and `num` filters, holding the template `name`; and the language's catalog.
+fn environment(
+    templates: &Templates,
+    lang: &str,
+    name: &'static str,
+) -> Result<(Environment<'static>, serde_json::Value), ReportError> {
+    let lang = if lang == "ko" { "ko" } else { "en" };
     let catalog = catalog(templates, lang)?;
     let locale = Locale::from_catalog(&catalog);
     let mut env = Environment::new();
@@ -88,7 +97,6 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
     env.set_recursion_limit(64);
     env.set_keep_trailing_newline(true);
     env.set_auto_escape_callback(|name| if name.ends_with(".html.j2") { AutoEscape::Html } else { AutoEscape::None });
-    let name = format.template();
     let source = templates.get(name).ok_or_else(|| ReportError(format!("no template `{name}`")))?;
     env.add_template_owned(name.to_string(), source.to_string()).map_err(fail)?;
     env.add_filter("md", |v: Value| -> Result<String, Error> {
@@ -108,6 +116,22 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
         let n = f64::try_from(v).map_err(|_| Error::new(ErrorKind::InvalidOperation, "`num` needs a number"))?;
         Ok(locale.number(n, decimals.unwrap_or(0)))
     });
+    Ok((env, catalog))
+}
+
+/// Renders tender requirements (`norma requirements`) in Markdown.
+pub fn render_requirements(r: &crate::procurement::Requirements, templates: &Templates) -> Result<String, ReportError> {
+    let name = "requirements.md.j2";
+    let (env, catalog) = environment(templates, &r.lang, name)?;
+    let context = minijinja::context! { r => Value::from_serialize(r), t => Value::from_serialize(&catalog) };
+    let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
+    Ok(single_blank_lines(&text))
+}
+
+/// Renders an assessment as a report.
+pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<String, ReportError> {
+    let name = format.template();
+    let (env, catalog) = environment(templates, &a.lang, name)?;
     let jurisdictions: Vec<view::JurisdictionView<'_>> =
         a.jurisdictions.iter().map(|j| view::jurisdiction(a, j)).collect();
     let context = minijinja::context! {

@@ -90,8 +90,9 @@ impl Locale {
     /// A number with thousands separators and at most `decimals` decimals (trailing zeros
     /// dropped).
     pub fn number(&self, value: f64, decimals: usize) -> String {
-        if !value.is_finite() {
-            return value.to_string();
+        if !value.is_finite() || value.abs() >= 1e15 {
+            // Amounts such as training compute read better as powers of ten.
+            return format!("{value:e}");
         }
         let fixed = format!("{:.*}", decimals, value.abs());
         let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
@@ -176,6 +177,7 @@ mod tests {
         assert_eq!(en.number(35_000_000.0, 0), "35,000,000");
         assert_eq!(en.number(-1234.5, 1), "-1,234.5");
         assert_eq!(en.number(12.50, 2), "12.5");
+        assert_eq!(en.number(2e24, 0), "2e24", "very large amounts as powers of ten");
         let de = Locale { thousands: ".".into(), decimal: ",".into(), ..en };
         assert_eq!(de.number(1234.25, 2), "1.234,25");
     }

@@ -1,0 +1,64 @@
+//! `norma requirements`: tender requirements from a procurement profile.
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use norma::diagnostics;
+
+use super::assess::{Lang, emit, load_engine, read_text, template_overrides, usage};
+use super::{USAGE, err};
+
+/// Output format of `requirements`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReqFormat {
+    /// The requirements annex in Markdown.
+    Md,
+    /// The `norma.requirements/v1` document.
+    Json,
+}
+
+/// `norma requirements`.
+pub fn requirements(
+    profile: &Path,
+    format: ReqFormat,
+    lang: Lang,
+    out_file: Option<&Path>,
+    policies: &[PathBuf],
+    templates: Option<&Path>,
+) -> u8 {
+    let mut engine = match load_engine(policies) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let templates = match template_overrides(templates) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let text = match read_text(profile) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let (facts, profile) = match engine.load_profile(&profile.display().to_string(), &text) {
+        Ok(x) => x,
+        Err(diags) => {
+            let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            err(&diagnostics::render_human(engine.sources(), &diags, colour));
+            return USAGE;
+        }
+    };
+    let known = engine.jurisdictions();
+    if let Some(j) = profile.jurisdictions.iter().find(|j| !known.iter().any(|k| k.eq_ignore_ascii_case(j))) {
+        let list: Vec<&str> = known.iter().map(String::as_str).collect();
+        return usage(format!("no policy covers the jurisdiction `{j}` of the profile; known: {}", list.join(", ")));
+    }
+    let requirements = norma::procurement::derive(&engine, &facts, &profile, lang.code());
+    let text = match format {
+        ReqFormat::Json => serde_json::to_string_pretty(&requirements).unwrap_or_default() + "\n",
+        ReqFormat::Md => match norma::report::render_requirements(&requirements, &templates) {
+            Ok(t) => t,
+            Err(e) => return usage(e.to_string()),
+        },
+    };
+    emit(&text, out_file)
+}

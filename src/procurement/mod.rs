@@ -1,0 +1,353 @@
+//! Procurement: tender requirements derived from the same rules as assessments. A procurement
+//! profile is a facts file about the system to be bought plus a `procurement` section (see
+//! [`profile`]). The system is assessed twice, as of the go-live date and as of the contract's
+//! last day: once with the supplier as its developer (provider), once with the buyer as its user
+//! (deployer). The supplier's duties become requirement rows; the buyer's own duties a planning
+//! checklist; classifications the facts leave open become "legal review needed" statements.
+
+pub mod profile;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::engine::{AssessOptions, Engine, FactsFile};
+use crate::facts::Facts;
+use crate::model::{FactId, Policy};
+use crate::outcome::{Assessment, Norm, Provenance, Reason, StandardRef};
+use crate::value::Value;
+pub use profile::Profile;
+
+/// The schema identifier of the requirements document.
+pub const SCHEMA: &str = "norma.requirements/v1";
+
+/// Tender requirements for one procurement.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Requirements {
+    /// Always `norma.requirements/v1`.
+    pub schema: String,
+    /// The language of titles and texts (`en`, `ko`).
+    pub lang: String,
+    /// "Not legal advice".
+    pub notice: String,
+    /// Engine, policies and profile.
+    pub provenance: Provenance,
+    /// The procurement as the profile states it.
+    pub procurement: ProcurementView,
+    /// Per jurisdiction, how the system is classified as of the go-live date.
+    pub classification: Vec<Classification>,
+    /// The supplier's requirements.
+    pub requirements: Vec<Row>,
+    /// The buyer's own duties as deployer: a planning checklist.
+    pub buyer_duties: Vec<Row>,
+}
+
+/// The procurement section, dates written out.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProcurementView {
+    /// Title.
+    pub title: String,
+    /// Buyer.
+    pub buyer: String,
+    /// `public_body`, `public_service_provider` or `private_body`.
+    pub buyer_type: String,
+    /// Intended purpose.
+    pub purpose: String,
+    /// People affected.
+    pub affected_people: Option<String>,
+    /// Jurisdiction codes.
+    pub jurisdictions: Vec<String>,
+    /// Go-live date (YYYY-MM-DD).
+    pub go_live: String,
+    /// The contract's last day (YYYY-MM-DD).
+    pub contract_end: String,
+    /// Languages of the tender.
+    pub languages: Vec<String>,
+    /// `legal-minimum` or `high-safety`.
+    pub safety_level: String,
+}
+
+/// The classification of the system in one jurisdiction.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Classification {
+    /// Jurisdiction code.
+    pub jurisdiction: String,
+    /// Each label.
+    pub labels: Vec<LabelStatement>,
+}
+
+/// One classification label as the tender states it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LabelStatement {
+    /// The label, e.g. `high_risk`.
+    pub label: String,
+    /// Its title in `lang`.
+    pub title: Option<String>,
+    /// Its citations.
+    pub citations: Vec<String>,
+    /// `true`, `false`, or `null`: undetermined, legal review needed.
+    pub value: Option<bool>,
+    /// The facts that decided it.
+    pub reasons: Vec<Reason>,
+    /// For an undetermined label, the facts that would decide it.
+    pub missing: Vec<String>,
+}
+
+/// A legal basis of a requirement.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Basis {
+    /// Jurisdiction code.
+    pub jurisdiction: String,
+    /// The norm's full id.
+    pub norm: String,
+    /// Its citations.
+    pub citations: Vec<String>,
+    /// Its title in `lang`.
+    pub title: Option<String>,
+}
+
+/// Evidence a requirement asks for.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EvidenceAsk {
+    /// The evidence kind.
+    pub evidence: String,
+    /// Its title in `lang`.
+    pub title: Option<String>,
+}
+
+/// One requirement (or, for the buyer, one duty).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Row {
+    /// `S-001` for the supplier, `B-001` for the buyer; stable for the same profile and policies.
+    pub id: String,
+    /// `SHALL` (the law requires it).
+    pub level: String,
+    /// `prohibition` (the system must not do it) or `obligation`.
+    pub kind: String,
+    /// The duty in plain words (the norm's title), in `lang`.
+    pub requirement: String,
+    /// Its text, in `lang`.
+    pub text: Option<String>,
+    /// The legal basis: one entry per norm (norms of several jurisdictions when crosswalks call
+    /// them equivalent).
+    pub legal_basis: Vec<Basis>,
+    /// The facts of the profile that make it apply.
+    pub why: Vec<Reason>,
+    /// Facts the profile leaves open that decide whether it applies: when not empty, the
+    /// requirement applies only if they turn out so (legal review needed).
+    pub conditions: Vec<String>,
+    /// The day it applies from (YYYY-MM-DD), when known.
+    pub applies_from: Option<String>,
+    /// It starts applying during the contract term, after go-live.
+    pub during_term: bool,
+    /// Evidence to submit.
+    pub evidence: Vec<EvidenceAsk>,
+    /// When to submit it: `bid` (a declaration with the bid), `on_delivery`, or `by_date` (before
+    /// `applies_from`).
+    pub submit: String,
+    /// How it is verified: `declaration` (the supplier's statement) or `document_review` (review
+    /// of the evidence).
+    pub verification: String,
+    /// Procurement stage: `exclusion` (a gate: the offer is excluded if it does not comply) or
+    /// `performance` (a contract performance condition).
+    pub stage: String,
+    /// Standards accepted as helping to meet it.
+    pub equivalents: Vec<StandardRef>,
+    /// The penalty under the law, in `lang`.
+    pub penalty: Option<String>,
+}
+
+/// The facts of the profile, seen from one side: `roles` replaces
+/// `organisation.supply_chain_roles`; for the supplier, the other organisation facts (which
+/// describe the buyer) are left unknown.
+fn as_party(policy: &Policy, facts: &Facts, role: &str, keep_organisation: bool) -> Facts {
+    let mut out = facts.clone();
+    if !keep_organisation {
+        let buyer: BTreeSet<FactId> = policy
+            .facts
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.name.starts_with("organisation."))
+            .map(|(i, _)| FactId(i as u32))
+            .collect();
+        out.values.retain(|f, _| !buyer.contains(f));
+        out.declined.retain(|f| !buyer.contains(f));
+    }
+    let roles = policy.facts.iter().position(|f| f.name == "organisation.supply_chain_roles");
+    if let Some(i) = roles
+        && let Some(crate::model::Type::Set(e)) = policy.facts.get(i).map(|f| &f.ty)
+        && let Some(variant) =
+            policy.enums.get(e.0 as usize).and_then(|d| d.variants.iter().position(|(n, _)| n == role))
+    {
+        out.values.insert(FactId(i as u32), Value::Set(*e, BTreeSet::from([variant as u32])));
+    }
+    out
+}
+
+fn is_open(n: &Norm) -> bool {
+    n.applies != Some(false) && n.status != "not_applicable"
+}
+
+/// The requirement rows of one side: norms that apply on go-live, or start during the term.
+fn rows(at_start: &Assessment, at_end: &Assessment, prefix: &str) -> Vec<Row> {
+    let end_norms: BTreeMap<&str, &Norm> =
+        at_end.jurisdictions.iter().flat_map(|j| j.norms.iter().map(|n| (n.id.as_str(), n))).collect();
+    let mut picked: Vec<(String, &Norm, Option<String>, bool)> = Vec::new();
+    for j in &at_start.jurisdictions {
+        for n in &j.norms {
+            let later = end_norms.get(n.id.as_str()).copied();
+            if n.status == "not_yet_applicable" {
+                if let Some(l) = later.filter(|l| is_open(l) && l.status != "not_yet_applicable") {
+                    picked.push((j.id.clone(), l, n.applies_from.clone().or_else(|| l.applies_from.clone()), true));
+                }
+            } else if is_open(n) {
+                picked.push((j.id.clone(), n, n.applies_from.clone(), false));
+            }
+        }
+    }
+    // One row for norms that crosswalks call equivalent, in the order of the first.
+    let mut rows: Vec<Row> = Vec::new();
+    let mut placed: BTreeMap<String, usize> = BTreeMap::new();
+    for (jurisdiction, n, applies_from, during_term) in picked {
+        let basis = Basis {
+            jurisdiction: jurisdiction.clone(),
+            norm: n.id.clone(),
+            citations: n.citations.clone(),
+            title: n.title.clone(),
+        };
+        let twin = n.crosswalks.iter().filter(|c| c.relation == "equivalent").find_map(|c| placed.get(&c.target));
+        if let Some(&at) = twin
+            && let Some(row) = rows.get_mut(at)
+        {
+            row.legal_basis.push(basis);
+            placed.insert(n.id.clone(), at);
+            continue;
+        }
+        placed.insert(n.id.clone(), rows.len());
+        let prohibition = n.kind == "prohibition";
+        let conditions: Vec<String> = if n.applies.is_none() {
+            n.missing.iter().filter(|m| !m.starts_with("evidence.")).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        rows.push(Row {
+            id: format!("{prefix}-{:03}", rows.len() + 1),
+            level: "SHALL".into(),
+            kind: n.kind.clone(),
+            requirement: n.title.clone().unwrap_or_else(|| n.id.clone()),
+            text: n.text.clone(),
+            legal_basis: vec![basis],
+            why: n.reasons.clone(),
+            conditions,
+            applies_from,
+            during_term,
+            evidence: n
+                .evidence
+                .iter()
+                .map(|e| EvidenceAsk { evidence: e.evidence.clone(), title: e.title.clone() })
+                .collect(),
+            submit: if prohibition {
+                "bid"
+            } else if during_term {
+                "by_date"
+            } else {
+                "on_delivery"
+            }
+            .into(),
+            verification: if n.evidence.is_empty() { "declaration" } else { "document_review" }.into(),
+            stage: if prohibition { "exclusion" } else { "performance" }.into(),
+            equivalents: n.standards.clone(),
+            penalty: n.penalty.clone(),
+        });
+    }
+    rows
+}
+
+/// The classification statements as of go-live.
+fn classification(a: &Assessment) -> Vec<Classification> {
+    a.jurisdictions
+        .iter()
+        .map(|j| Classification {
+            jurisdiction: j.id.clone(),
+            labels: j
+                .labels
+                .iter()
+                .map(|l| {
+                    let key = format!("{}:{}", j.id, l.label);
+                    let reasons = l
+                        .trace
+                        .iter()
+                        .filter_map(|id| a.rules.get(id))
+                        .flat_map(|s| &s.inputs)
+                        .filter_map(|i| match i {
+                            crate::outcome::StepInput::Fact { fact, value } if !value.is_null() => {
+                                Some(Reason { fact: fact.clone(), value: value.clone() })
+                            }
+                            _ => None,
+                        })
+                        .fold(Vec::<Reason>::new(), |mut acc, r| {
+                            if !acc.iter().any(|x| x.fact == r.fact) {
+                                acc.push(r);
+                            }
+                            acc
+                        });
+                    LabelStatement {
+                        label: l.label.clone(),
+                        title: l.title.clone(),
+                        citations: l.citations.clone(),
+                        value: l.value,
+                        reasons,
+                        missing: if l.value.is_none() {
+                            j.questions.iter().filter(|q| q.outcomes.contains(&key)).map(|q| q.fact.clone()).collect()
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Derives the requirements of a procurement from `facts` (the profile's facts) and `profile`.
+pub fn derive(engine: &Engine, facts: &FactsFile, profile: &Profile, lang: &str) -> Requirements {
+    let policy = engine.policy();
+    let mut options = AssessOptions::new(profile.go_live);
+    options.lang = lang.to_string();
+    options.jurisdictions = profile.jurisdictions.iter().cloned().collect();
+    let party =
+        |role: &str, keep: bool| FactsFile { facts: as_party(policy, &facts.facts, role, keep), ..facts.clone() };
+    let supplier = party("developer", false);
+    let buyer = party("user", true);
+    let at = |f: &FactsFile, date| {
+        let mut o = options.clone();
+        o.as_of = date;
+        engine.assess(f, &o)
+    };
+    let supplier_start = at(&supplier, profile.go_live);
+    let supplier_end = at(&supplier, profile.contract_end);
+    let buyer_start = at(&buyer, profile.go_live);
+    let buyer_end = at(&buyer, profile.contract_end);
+    Requirements {
+        schema: SCHEMA.into(),
+        lang: lang.into(),
+        notice: if lang == "ko" { crate::outcome::NOTICE_KO } else { crate::outcome::NOTICE_EN }.into(),
+        provenance: supplier_start.provenance.clone(),
+        procurement: ProcurementView {
+            title: profile.title.clone(),
+            buyer: profile.buyer.clone(),
+            buyer_type: profile.buyer_type.clone(),
+            purpose: profile.purpose.clone(),
+            affected_people: profile.affected_people.clone(),
+            jurisdictions: profile.jurisdictions.clone(),
+            go_live: profile.go_live.to_string(),
+            contract_end: profile.contract_end.to_string(),
+            languages: profile.languages.clone(),
+            safety_level: profile.safety_level.clone(),
+        },
+        classification: classification(&buyer_start),
+        requirements: rows(&supplier_start, &supplier_end, "S"),
+        buyer_duties: rows(&buyer_start, &buyer_end, "B"),
+    }
+}
