@@ -447,9 +447,9 @@ fn screenshots_dir() -> PathBuf {
 
 #[test]
 fn every_html_golden_report_renders_cleanly() {
-    let mut goldens: Vec<PathBuf> = fs::read_dir("tests/reports")
-        .unwrap()
-        .map(|e| e.unwrap().path())
+    let mut goldens: Vec<PathBuf> = ["tests/reports", "tests/procurement"]
+        .iter()
+        .flat_map(|dir| fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()))
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
     goldens.sort();
@@ -471,7 +471,9 @@ fn every_html_golden_report_renders_cleanly() {
     for golden in &goldens {
         match open(&chromium, golden) {
             Ok(page) => {
-                let name = golden.file_stem().unwrap().to_string_lossy();
+                let stem = golden.file_stem().unwrap().to_string_lossy();
+                let name =
+                    if golden.starts_with("tests/procurement") { format!("annex-{stem}") } else { stem.to_string() };
                 fs::write(dir.join(format!("{name}.png")), &page.png).unwrap();
                 if *golden == featured {
                     fs::write(dir.join("report.png"), &page.png).unwrap();

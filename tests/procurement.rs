@@ -17,7 +17,9 @@ fn annexes_match_their_golden_files() {
     let bless = std::env::var_os("NORMA_BLESS").is_some();
     let mut failures = Vec::new();
     for profile in PROFILES {
-        for (format, lang) in [("md", "en"), ("md", "ko"), ("json", "en"), ("json", "ko")] {
+        for (format, lang) in
+            [("md", "en"), ("md", "ko"), ("html", "en"), ("html", "ko"), ("json", "en"), ("json", "ko")]
+        {
             let o = norma(&[
                 "requirements",
                 &format!("examples/procurement/{profile}.yaml"),

@@ -68,7 +68,8 @@ enum Command {
     Requirements {
         /// The procurement profile (YAML): facts about the system plus a `procurement` section.
         profile: PathBuf,
-        /// `md` (the requirements annex) or `json` (the `norma.requirements/v1` document).
+        /// `md` or `html` (the requirements annex) or `json` (the `norma.requirements/v1`
+        /// document).
         #[arg(long, value_enum, default_value_t = requirements::ReqFormat::Md)]
         format: requirements::ReqFormat,
         /// Language of the annex.

@@ -14,6 +14,8 @@ use super::{USAGE, err};
 pub enum ReqFormat {
     /// The requirements annex in Markdown.
     Md,
+    /// The requirements annex as one self-contained HTML page (prints on A4).
+    Html,
     /// The `norma.requirements/v1` document.
     Json,
 }
@@ -55,10 +57,14 @@ pub fn requirements(
     let requirements = norma::procurement::derive(&engine, &facts, &profile, lang.code());
     let text = match format {
         ReqFormat::Json => serde_json::to_string_pretty(&requirements).unwrap_or_default() + "\n",
-        ReqFormat::Md => match norma::report::render_requirements(&requirements, &templates) {
-            Ok(t) => t,
-            Err(e) => return usage(e.to_string()),
-        },
+        ReqFormat::Md | ReqFormat::Html => {
+            let annex =
+                if format == ReqFormat::Md { norma::report::Format::Markdown } else { norma::report::Format::Html };
+            match norma::report::render_requirements(&requirements, annex, &templates) {
+                Ok(t) => t,
+                Err(e) => return usage(e.to_string()),
+            }
+        }
     };
     emit(&text, out_file)
 }

@@ -19,7 +19,9 @@ pub use text::{Locale, escape_markdown};
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("gap.md.j2", include_str!("../../templates/gap.md.j2")),
     ("gap.html.j2", include_str!("../../templates/gap.html.j2")),
+    ("style.css", include_str!("../../templates/style.css")),
     ("requirements.md.j2", include_str!("../../templates/requirements.md.j2")),
+    ("requirements.html.j2", include_str!("../../templates/requirements.html.j2")),
     ("messages.en.json", include_str!("../../templates/messages.en.json")),
     ("messages.ko.json", include_str!("../../templates/messages.ko.json")),
 ];
@@ -78,6 +80,9 @@ fn catalog(templates: &Templates, lang: &str) -> Result<serde_json::Value, Repor
     serde_json::from_str(text).map_err(|e| ReportError(format!("{name} is not valid JSON: {e}")))
 }
 
+/// The style sheet the HTML templates include.
+const STYLE: &str = "style.css";
+
 fn fail(e: Error) -> ReportError {
     ReportError(format!("the report template failed: {e}"))
 }
@@ -99,6 +104,10 @@ fn environment(
     env.set_auto_escape_callback(|name| if name.ends_with(".html.j2") { AutoEscape::Html } else { AutoEscape::None });
     let source = templates.get(name).ok_or_else(|| ReportError(format!("no template `{name}`")))?;
     env.add_template_owned(name.to_string(), source.to_string()).map_err(fail)?;
+    if name.ends_with(".html.j2") {
+        let css = templates.get(STYLE).ok_or_else(|| ReportError(format!("no template `{STYLE}`")))?;
+        env.add_template_owned(STYLE, css.to_string()).map_err(fail)?;
+    }
     env.add_filter("md", |v: Value| -> Result<String, Error> {
         if v.is_none() || v.is_undefined() {
             return Ok(String::new());
@@ -119,13 +128,20 @@ fn environment(
     Ok((env, catalog))
 }
 
-/// Renders tender requirements (`norma requirements`) in Markdown.
-pub fn render_requirements(r: &crate::procurement::Requirements, templates: &Templates) -> Result<String, ReportError> {
-    let name = "requirements.md.j2";
+/// Renders tender requirements (`norma requirements`) as an annex.
+pub fn render_requirements(
+    r: &crate::procurement::Requirements,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, ReportError> {
+    let name = match format {
+        Format::Markdown => "requirements.md.j2",
+        Format::Html => "requirements.html.j2",
+    };
     let (env, catalog) = environment(templates, &r.lang, name)?;
     let context = minijinja::context! { r => Value::from_serialize(r), t => Value::from_serialize(&catalog) };
     let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
-    Ok(single_blank_lines(&text))
+    Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
 }
 
 /// Renders an assessment as a report.
