@@ -68,7 +68,9 @@ enum Command {
     /// Derive tender requirements from a procurement profile: the supplier's duties on the
     /// go-live date and during the contract term, the buyer's own duties, and the classification.
     ///
-    /// Exit codes: 0 the requirements were written, 2 bad input or usage.
+    /// As an annex (Markdown, XLSX with the supplier response form, CSV), a JSON document, or the
+    /// YAML response form that `norma assess --responses` reads back. Exit codes: 0 the
+    /// requirements were written, 2 bad input or usage.
     Requirements {
         /// The procurement profile (YAML): facts about the system plus a `procurement` section.
         profile: PathBuf,

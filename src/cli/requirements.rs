@@ -36,11 +36,6 @@ pub fn requirements(
     policies: &[PathBuf],
     templates_dir: Option<&Path>,
 ) -> u8 {
-    if format == ReqFormat::Xlsx && out_file.is_none() {
-        return usage(
-            "an XLSX workbook is binary and is not written to standard output; give `--out FILE.xlsx`".into(),
-        );
-    }
     let mut engine = match load_engine(policies) {
         Ok(e) => e,
         Err(code) => return code,
@@ -83,11 +78,15 @@ pub fn requirements(
         },
         ReqFormat::Response => response::form(&requirements, &words),
         ReqFormat::Xlsx => {
+            let Some(path) = out_file else {
+                return usage(
+                    "an XLSX workbook is binary and is not written to standard output; give `--out FILE.xlsx`".into(),
+                );
+            };
             let bytes = match norma::procurement::xlsx::xlsx(&requirements, &words) {
                 Ok(b) => b,
                 Err(e) => return usage(e),
             };
-            let Some(path) = out_file else { return USAGE };
             return match write_atomic_bytes(path, &bytes) {
                 Ok(()) => OK,
                 Err(e) => usage(format!("cannot write `{}`: {e}", path.display())),

@@ -83,6 +83,11 @@ pub fn legal_basis(row: &Row) -> String {
         .join("; ")
 }
 
+/// A fact behind a row or a classification: `system.use_cases = recruitment_selection`.
+pub fn reason(r: &crate::outcome::Reason, words: &Words) -> String {
+    format!("{} = {}", r.fact, value(&r.value, words))
+}
+
 fn value(v: &serde_json::Value, words: &Words) -> String {
     match v {
         serde_json::Value::Null => words.get("fact_unknown"),
@@ -105,7 +110,7 @@ pub fn cells(row: &Row, party: Party, words: &Words) -> Vec<String> {
         words.get(&format!("req_level_{}", row.level)),
         format!("{} {}", words.get(&format!("req_phrase_{}_{}", party.word(), row.kind)), row.requirement),
         legal_basis(row),
-        row.why.iter().map(|w| format!("{} = {}", w.fact, value(&w.value, words))).collect::<Vec<_>>().join(", "),
+        row.why.iter().map(|w| reason(w, words)).collect::<Vec<_>>().join(", "),
         row.conditions.join(", "),
         row.applies_from.clone().unwrap_or_default(),
         row.evidence

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use super::Requirements;
-use super::table::{COLUMNS, KEY_COLUMNS, Party, RESPONSE_COLUMNS, RESPONSES, Words, all_rows, cells, keys};
+use super::table::{COLUMNS, KEY_COLUMNS, Party, RESPONSE_COLUMNS, RESPONSES, Words, all_rows, cells, keys, reason};
 
 /// Column widths (in characters) of [`COLUMNS`].
 const WIDTHS: &[f64] = &[8.0, 9.0, 50.0, 24.0, 32.0, 24.0, 12.0, 32.0, 16.0, 18.0, 20.0, 24.0];
@@ -178,7 +178,7 @@ fn summary(sheet: &mut Worksheet, r: &Requirements, words: &Words, s: &Styles) -
             let basis = if l.value.is_none() {
                 format!("{}: {}", words.get("req_review_needed"), l.missing.join(", "))
             } else {
-                l.reasons.iter().map(|w| format!("{} = {}", w.fact, w.value)).collect::<Vec<_>>().join(", ")
+                l.reasons.iter().map(|w| reason(w, words)).collect::<Vec<_>>().join(", ")
             };
             let line = [
                 c.jurisdiction.clone(),
