@@ -82,6 +82,7 @@ codes! {
     FactValue = "N2004", "fact-value", "A value that the fact does not allow (an enumeration value, a date, a unit).";
     BadEvidence = "N2005", "bad-evidence", "An evidence entry that is incomplete or malformed.";
     ProfileField = "N2101", "profile-field", "The `procurement` section of a procurement profile lacks a field, has an unknown one, or a value of the wrong kind.";
+    ResponseForm = "N2201", "response-form", "A supplier response form (YAML or XLSX) that is malformed, of another schema, or has an unknown answer or evidence kind, a bad date or contradicting rows.";
 }
 
 impl fmt::Display for Code {

@@ -132,6 +132,26 @@ impl Engine {
         }
     }
 
+    /// Reads a filled supplier response form: an XLSX annex (recognised by its ZIP signature) or a
+    /// `norma.response/v1` YAML form. Problems are reported with the file and row.
+    pub fn load_responses(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<crate::procurement::response::Responses, Vec<Diagnostic>> {
+        if bytes.starts_with(b"PK\x03\x04") {
+            return crate::procurement::response::read_xlsx(name, bytes, &self.policy);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            vec![Diagnostic::general(
+                crate::diagnostics::Code::ResponseForm,
+                format!("`{name}` is neither an XLSX workbook nor UTF-8 text"),
+            )]
+        })?;
+        let file = self.sources.add(name, text);
+        crate::procurement::response::read_yaml(&self.sources, file, &self.policy)
+    }
+
     /// Evaluates every rule for `facts` (for explanations and tools).
     pub fn evaluate<'a>(&'a self, facts: &'a FactsFile, options: &AssessOptions) -> Evaluator<'a> {
         Evaluator::run(&self.policy, &facts.facts, &Options { as_of: options.as_of, roles: options.roles.clone() })

@@ -223,18 +223,51 @@ pub(super) fn template_overrides(dir: Option<&Path>) -> Result<norma::report::Te
     Ok(norma::report::Templates::with_overrides(overrides))
 }
 
+/// Where and how `assess` writes its report.
+pub struct Outputs<'a> {
+    /// The report format.
+    pub format: OutFormat,
+    /// The file to write, or standard output.
+    pub out_file: Option<&'a Path>,
+    /// A folder of template overrides.
+    pub templates: Option<&'a Path>,
+}
+
+/// Reads a filled response form and adds its evidence to `facts`.
+fn add_responses(engine: &mut Engine, facts: &mut FactsFile, path: &Path) -> Result<(), u8> {
+    let fail = |message: String| {
+        err(&diagnostics::render_human(&Sources::new(), &[Diagnostic::general(Code::ResponseForm, message)], false));
+        USAGE
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
+    if meta.len() > MAX_FACTS_BYTES as u64 {
+        return Err(fail(format!(
+            "`{}` is {} bytes; response forms are limited to {MAX_FACTS_BYTES} bytes",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
+    let responses = engine.load_responses(&path.display().to_string(), &bytes).map_err(|diags| {
+        err(&diagnostics::render_human(engine.sources(), &diags, std::io::IsTerminal::is_terminal(&std::io::stderr())));
+        USAGE
+    })?;
+    responses.apply(&mut facts.facts);
+    Ok(())
+}
+
 /// `norma assess`.
-pub fn assess(
-    args: &EvalArgs,
-    format: OutFormat,
-    out_file: Option<&Path>,
-    fail_on: &[FailOn],
-    templates: Option<&Path>,
-) -> u8 {
-    let (engine, facts, options) = match prepare(args) {
+pub fn assess(args: &EvalArgs, outputs: &Outputs<'_>, fail_on: &[FailOn], responses: Option<&Path>) -> u8 {
+    let (mut engine, mut facts, options) = match prepare(args) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if let Some(form) = responses
+        && let Err(code) = add_responses(&mut engine, &mut facts, form)
+    {
+        return code;
+    }
+    let (format, out_file, templates) = (outputs.format, outputs.out_file, outputs.templates);
     let templates = match template_overrides(templates) {
         Ok(t) => t,
         Err(code) => return code,

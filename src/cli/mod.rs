@@ -60,16 +60,23 @@ enum Command {
         /// Exit 1 when a norm has one of these statuses.
         #[arg(long, value_enum, value_delimiter = ',')]
         fail_on: Vec<assess::FailOn>,
+        /// A filled supplier response form (`.yaml` from `requirements --format response`, or the
+        /// `.xlsx` annex): its answers add evidence; evidence in the facts file wins.
+        #[arg(long, value_name = "FORM")]
+        responses: Option<PathBuf>,
     },
     /// Derive tender requirements from a procurement profile: the supplier's duties on the
     /// go-live date and during the contract term, the buyer's own duties, and the classification.
     ///
-    /// Exit codes: 0 the requirements were written, 2 bad input or usage.
+    /// As an annex (Markdown, XLSX with the supplier response form, CSV), a JSON document, or the
+    /// YAML response form that `norma assess --responses` reads back. Exit codes: 0 the
+    /// requirements were written, 2 bad input or usage.
     Requirements {
         /// The procurement profile (YAML): facts about the system plus a `procurement` section.
         profile: PathBuf,
-        /// `md` or `html` (the requirements annex) or `json` (the `norma.requirements/v1`
-        /// document).
+        /// `md` or `html` (the requirements annex), `json` (the `norma.requirements/v1` document), `xlsx`
+        /// (the annex with the response form as a workbook; needs `--out`), `csv` (one row per
+        /// requirement) or `response` (the `norma.response/v1` YAML form for the supplier).
         #[arg(long, value_enum, default_value_t = requirements::ReqFormat::Md)]
         format: requirements::ReqFormat,
         /// Language of the annex.
@@ -213,8 +220,9 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Assess { args, format, out, fail_on, templates } => {
-            assess::assess(&args, format, out.as_deref(), &fail_on, templates.as_deref())
+        Command::Assess { args, format, out, fail_on, templates, responses } => {
+            let outputs = assess::Outputs { format, out_file: out.as_deref(), templates: templates.as_deref() };
+            assess::assess(&args, &outputs, &fail_on, responses.as_deref())
         }
         Command::Requirements { profile, format, lang, out, policies, templates } => {
             requirements::requirements(&profile, format, lang, out.as_deref(), &policies, templates.as_deref())

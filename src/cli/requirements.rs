@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use norma::diagnostics;
+use norma::procurement::response;
+use norma::procurement::table::{self, Words};
 
 use super::assess::{Lang, emit, load_engine, read_text, template_overrides, usage};
-use super::{USAGE, err};
+use super::files::write_atomic_bytes;
+use super::{OK, USAGE, err};
 
 /// Output format of `requirements`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -18,6 +21,12 @@ pub enum ReqFormat {
     Html,
     /// The `norma.requirements/v1` document.
     Json,
+    /// The annex as an XLSX workbook with the response form (needs `--out`).
+    Xlsx,
+    /// One CSV row per requirement, the supplier's then the buyer's.
+    Csv,
+    /// The supplier's response form (`norma.response/v1` YAML) to fill in.
+    Response,
 }
 
 /// `norma requirements`.
@@ -27,13 +36,13 @@ pub fn requirements(
     lang: Lang,
     out_file: Option<&Path>,
     policies: &[PathBuf],
-    templates: Option<&Path>,
+    templates_dir: Option<&Path>,
 ) -> u8 {
     let mut engine = match load_engine(policies) {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let templates = match template_overrides(templates) {
+    let templates = match template_overrides(templates_dir) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -55,6 +64,10 @@ pub fn requirements(
         return usage(format!("no policy covers the jurisdiction `{j}` of the profile; known: {}", list.join(", ")));
     }
     let requirements = norma::procurement::derive(&engine, &facts, &profile, lang.code());
+    let words = match words(templates_dir, lang.code()) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
     let text = match format {
         ReqFormat::Json => serde_json::to_string_pretty(&requirements).unwrap_or_default() + "\n",
         ReqFormat::Md | ReqFormat::Html => {
@@ -65,6 +78,37 @@ pub fn requirements(
                 Err(e) => return usage(e.to_string()),
             }
         }
+        ReqFormat::Csv => match table::csv(&requirements, &words) {
+            Ok(t) => t,
+            Err(e) => return usage(e),
+        },
+        ReqFormat::Response => response::form(&requirements, &words),
+        ReqFormat::Xlsx => {
+            let Some(path) = out_file else {
+                return usage(
+                    "an XLSX workbook is binary and is not written to standard output; give `--out FILE.xlsx`".into(),
+                );
+            };
+            let bytes = match norma::procurement::xlsx::xlsx(&requirements, &words) {
+                Ok(b) => b,
+                Err(e) => return usage(e),
+            };
+            return match write_atomic_bytes(path, &bytes) {
+                Ok(()) => OK,
+                Err(e) => usage(format!("cannot write `{}`: {e}", path.display())),
+            };
+        }
     };
     emit(&text, out_file)
+}
+
+/// The message catalog of `lang`: `messages.LANG.json` from the templates folder when it has
+/// one, else the embedded one.
+fn words(dir: Option<&Path>, lang: &str) -> Result<Words, u8> {
+    let path = dir.map(|d| d.join(format!("messages.{lang}.json"))).filter(|p| p.is_file());
+    let Some(path) = path else { return Ok(Words::embedded(lang)) };
+    let text = std::fs::read_to_string(&path).map_err(|e| usage(format!("cannot read `{}`: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map(Words::new)
+        .map_err(|e| usage(format!("`{}` is not valid JSON: {e}", path.display())))
 }

@@ -6,6 +6,9 @@
 //! checklist; classifications the facts leave open become "legal review needed" statements.
 
 pub mod profile;
+pub mod response;
+pub mod table;
+pub mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet};
 

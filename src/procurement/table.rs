@@ -1,0 +1,168 @@
+//! Requirement rows flattened into text cells, the common ground of the XLSX annex and the CSV
+//! file: one cell per field, in the annex's language, with the fixed words of the message
+//! catalog.
+
+use super::{Requirements, Row};
+
+/// The message catalog of one language (`messages.LANG.json`).
+#[derive(Debug, Clone)]
+pub struct Words {
+    catalog: serde_json::Value,
+}
+
+impl Words {
+    /// The words of `catalog`, a parsed message catalog.
+    pub fn new(catalog: serde_json::Value) -> Words {
+        Words { catalog }
+    }
+
+    /// The embedded catalog of `lang` (`en` or `ko`; anything else is English).
+    pub fn embedded(lang: &str) -> Words {
+        let name = if lang == "ko" { "messages.ko.json" } else { "messages.en.json" };
+        let text = crate::report::EMBEDDED.iter().find(|(n, _)| *n == name).map_or("{}", |(_, t)| *t);
+        Words::new(serde_json::from_str(text).unwrap_or_default())
+    }
+
+    /// The catalog's text for `key`, or the key itself when the catalog lacks it.
+    pub fn get(&self, key: &str) -> String {
+        self.catalog.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string()
+    }
+}
+
+/// Which side a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// The supplier's requirements.
+    Supplier,
+    /// The buyer's own duties.
+    Buyer,
+}
+
+impl Party {
+    fn word(self) -> &'static str {
+        match self {
+            Party::Supplier => "supplier",
+            Party::Buyer => "buyer",
+        }
+    }
+}
+
+/// The catalog keys of the row columns, in order.
+pub const COLUMNS: &[&str] = &[
+    "req_id",
+    "req_level",
+    "req_requirement",
+    "req_basis",
+    "req_why",
+    "req_conditions",
+    "applies_from",
+    "req_evidence",
+    "req_submit",
+    "req_verification",
+    "req_stage",
+    "req_equivalents",
+];
+
+/// The catalog keys of the response columns the supplier fills in, in order.
+pub const RESPONSE_COLUMNS: &[&str] =
+    &["req_response", "req_explanation", "req_evidence_reference", "req_evidence_date", "req_evidence_expiry"];
+
+/// The answers of the response column, as written in the YAML form.
+pub const RESPONSES: &[&str] = &["comply", "partially", "not", "not_applicable"];
+
+/// The catalog keys of the machine-readable columns after the others: the norms' ids and the
+/// evidence kinds, by which a filled annex is read back.
+pub const KEY_COLUMNS: &[&str] = &["req_norms", "req_evidence_kinds"];
+
+/// All legal bases of a row: `EU Art. 14; KR 제34조제1항제4호`.
+pub fn legal_basis(row: &Row) -> String {
+    row.legal_basis
+        .iter()
+        .map(|b| format!("{} {}", b.jurisdiction, b.citations.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A fact behind a row or a classification: `system.use_cases = recruitment_selection`.
+pub fn reason(r: &crate::outcome::Reason, words: &Words) -> String {
+    format!("{} = {}", r.fact, value(&r.value, words))
+}
+
+fn value(v: &serde_json::Value, words: &Words) -> String {
+    match v {
+        serde_json::Value::Null => words.get("fact_unknown"),
+        serde_json::Value::Bool(true) => words.get("yes"),
+        serde_json::Value::Bool(false) => words.get("no"),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(|i| value(i, words)).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// The cells of a row under [`COLUMNS`].
+pub fn cells(row: &Row, party: Party, words: &Words) -> Vec<String> {
+    let when = match (&row.applies_from, row.submit.as_str()) {
+        (Some(d), "by_date") => format!("{} {d}", words.get("req_submit_by_date")),
+        (_, submit) => words.get(&format!("req_submit_{submit}")),
+    };
+    vec![
+        row.id.clone(),
+        words.get(&format!("req_level_{}", row.level)),
+        format!("{} {}", words.get(&format!("req_phrase_{}_{}", party.word(), row.kind)), row.requirement),
+        legal_basis(row),
+        row.why.iter().map(|w| reason(w, words)).collect::<Vec<_>>().join(", "),
+        row.conditions.join(", "),
+        row.applies_from.clone().unwrap_or_default(),
+        row.evidence
+            .iter()
+            .map(|e| e.title.clone().unwrap_or_else(|| e.evidence.clone()))
+            .collect::<Vec<_>>()
+            .join("; "),
+        when,
+        words.get(&format!("req_verification_{}", row.verification)),
+        words.get(&format!("req_stage_{}", row.stage)),
+        row.equivalents
+            .iter()
+            .map(|s| match &s.clause {
+                Some(c) => format!("{} {c}", s.standard),
+                None => s.standard.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    ]
+}
+
+/// The cells of a row under [`KEY_COLUMNS`].
+pub fn keys(row: &Row) -> Vec<String> {
+    vec![
+        row.legal_basis.iter().map(|b| b.norm.as_str()).collect::<Vec<_>>().join(" "),
+        row.evidence.iter().map(|e| e.evidence.as_str()).collect::<Vec<_>>().join(" "),
+    ]
+}
+
+/// Every row with its side: the supplier's requirements, then the buyer's duties.
+pub fn all_rows(r: &Requirements) -> impl Iterator<Item = (&Row, Party)> {
+    r.requirements.iter().map(|row| (row, Party::Supplier)).chain(r.buyer_duties.iter().map(|row| (row, Party::Buyer)))
+}
+
+/// A cell made safe for spreadsheets that read CSV: text starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return would be taken as a formula, so it is prefixed with `'`.
+pub fn guard(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
+}
+
+/// The requirements as CSV (RFC 4180): a header row, then one row per requirement, the
+/// supplier's first; every cell passes through [`guard`].
+pub fn csv(r: &Requirements, words: &Words) -> Result<String, String> {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let header: Vec<String> =
+        COLUMNS.iter().map(|k| words.get(k)).chain(KEY_COLUMNS.iter().map(|k| words.get(k))).collect();
+    let fail = |e: csv::Error| format!("cannot write the CSV: {e}");
+    out.write_record(header.iter().map(|h| guard(h))).map_err(fail)?;
+    for (row, party) in all_rows(r) {
+        let record = cells(row, party, words).into_iter().chain(keys(row));
+        out.write_record(record.map(|c| guard(&c))).map_err(fail)?;
+    }
+    let bytes = out.into_inner().map_err(|e| format!("cannot write the CSV: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("cannot write the CSV: {e}"))
+}
