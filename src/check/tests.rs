@@ -457,7 +457,14 @@ fn every_shipped_family_is_used_and_the_periods_are_the_laws() {
         vec![
             ("eu.ai_act.deployer_log_retention".to_string(), Some("6 months".to_string())),
             ("eu.ai_act.provider_log_keeping".to_string(), Some("6 months".to_string())),
+            // Not law: the high-safety pack's own choice, kept apart from the laws' by its module.
+            ("procurement.public_sector_high_safety.log_retention".to_string(), Some("6 months".to_string())),
         ]
+    );
+    let guidance = policy.modules.iter().find(|m| m.id == "procurement.public_sector_high_safety");
+    assert_eq!(
+        guidance.map(|m| (m.kind, m.jurisdiction.clone())),
+        Some((crate::syntax::ast::ModuleKind::Guidance, None))
     );
     let retention = members("common.document_retention");
     assert!(retention.contains(&("eu.ai_act.documentation_keeping".to_string(), Some("10 years".to_string()))));
