@@ -175,6 +175,11 @@ impl Engine {
         outcome::build(&ev, &context, system_name)
     }
 
+    /// The norms of the guidance module `module` for `facts` (see [`outcome::guidance_norms`]).
+    pub fn guidance_norms(&self, facts: &FactsFile, options: &AssessOptions, module: &str) -> Vec<outcome::Norm> {
+        outcome::guidance_norms(&self.evaluate(facts, options), &options.lang, module)
+    }
+
     fn provenance(&self, ev: &Evaluator<'_>, facts: &FactsFile, lang: &str) -> Provenance {
         let mut files: Vec<(&str, &str)> =
             self.sources.iter().take(self.policy_files).map(|(_, f)| (f.name.as_str(), f.text.as_str())).collect();

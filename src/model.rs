@@ -222,12 +222,12 @@ pub struct Item {
     pub span: Span,
 }
 
-/// A module: an instrument or a vocabulary.
+/// A module: an instrument, a guidance or a vocabulary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Module {
     /// Dotted id.
     pub id: String,
-    /// Instrument or vocabulary.
+    /// Instrument, guidance or vocabulary.
     pub kind: ModuleKind,
     /// Titles.
     pub titles: Vec<Localized>,
@@ -237,7 +237,7 @@ pub struct Module {
     pub versions: Vec<(String, String, Date)>,
     /// Official source.
     pub source: Option<String>,
-    /// Notes on the whole instrument or vocabulary (from its header and its parts' headers).
+    /// Notes on the whole module (from its header and its parts' headers).
     pub notes: Vec<Localized>,
     /// Imported modules.
     pub uses: Vec<ModuleId>,

@@ -836,6 +836,23 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
     }
 }
 
+/// The norms of the guidance module `module` (requirements that are not law), in the order of
+/// the policy files. Guidance is never part of an [`Assessment`]; procurement asks for it apart.
+pub fn guidance_norms(ev: &Evaluator<'_>, lang: &str, module: &str) -> Vec<Norm> {
+    let policy = ev.policy();
+    let b = Builder { ev, policy, lang: lang.to_string(), traced: Default::default() };
+    let Some(mi) = policy.modules.iter().position(|m| m.kind == ModuleKind::Guidance && m.id == module) else {
+        return Vec::new();
+    };
+    policy
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.module.0 as usize == mi && item.kind.is_norm())
+        .filter_map(|(index, _)| b.norm(ItemId(index as u32)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

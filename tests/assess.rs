@@ -280,3 +280,15 @@ fn every_eu_high_risk_requirement_and_transparency_duty_has_its_korean_counterpa
         .unwrap();
     assert_eq!(back["relation"], "weaker");
 }
+
+#[test]
+fn guidance_is_not_assessed_as_a_jurisdiction() {
+    // The high-safety pack is loaded but is not law: no jurisdiction, instrument or norm of it.
+    let doc = assess_json(&["examples/cv-screening.yaml", "--as-of", "2027-12-02"]);
+    let text = doc.to_string();
+    assert!(!text.contains("procurement.public_sector_high_safety"), "guidance leaked into the assessment");
+    let ids: Vec<&str> = doc["jurisdictions"].as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap()).collect();
+    assert!(!ids.contains(&""), "{ids:?}");
+    let o = norma(&["assess", "examples/cv-screening.yaml", "--jurisdiction", "procurement"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -107,6 +107,59 @@ fn duties_a_crosswalk_calls_equivalent_share_one_row() {
 }
 
 #[test]
+fn high_safety_adds_should_rows_citing_their_standards_and_the_legal_minimum_none() {
+    let doc = requirements_json("examples/procurement/benefit-eligibility.yaml", &[]);
+    assert_eq!(doc["procurement"]["safety_level"], "high-safety");
+    let rows = doc["requirements"].as_array().unwrap();
+    let should: Vec<&serde_json::Value> = rows.iter().filter(|r| r["level"] == "SHOULD").collect();
+    let cites = |id: &str| {
+        should.iter().any(|r| {
+            r["legal_basis"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["citations"].as_array().unwrap().iter().any(|c| c == id))
+        })
+    };
+    assert!(cites("ISO/IEC 42001:2023") && cites("ISO/IEC TR 24027:2021") && cites("ISO/IEC 23894:2023"));
+    for r in &should {
+        assert_eq!(r["stage"], "award", "{r}");
+        assert!(r["penalty"].is_null(), "{r}");
+        for b in r["legal_basis"].as_array().unwrap() {
+            assert_eq!((b["source"].as_str(), b["jurisdiction"].as_str()), (Some("guidance"), Some("")), "{b}");
+            assert!(b["norm"].as_str().unwrap().starts_with("procurement.public_sector_high_safety."));
+        }
+    }
+    // Law rows come first and say so; ids run on without a gap.
+    let law: Vec<&serde_json::Value> = rows.iter().filter(|r| r["level"] == "SHALL").collect();
+    assert!(law.iter().all(|r| r["legal_basis"].as_array().unwrap().iter().all(|b| b["source"] == "law")));
+    assert_eq!(law.len() + should.len(), rows.len());
+    assert_eq!(should[0]["id"], format!("S-{:03}", law.len() + 1));
+    // Bias testing applies: the system profiles applicants; the buyer's duties stay law only.
+    assert!(
+        should
+            .iter()
+            .any(|r| r["legal_basis"][0]["norm"] == "procurement.public_sector_high_safety.bias_testing_in_operation")
+    );
+    assert!(doc["buyer_duties"].as_array().unwrap().iter().all(|r| r["level"] == "SHALL"));
+    let md = stdout(&norma(&["requirements", "examples/procurement/benefit-eligibility.yaml"]));
+    assert!(md.contains("| SHOULD | The supplier should: Hold a certified AI management system"), "{md}");
+    assert!(md.contains("Good practice, not law: ISO/IEC TR 24027:2021"));
+    for legal_minimum in
+        ["examples/procurement/eu-employment-matching.yaml", "examples/procurement/kr-city-chatbot.yaml"]
+    {
+        let doc = requirements_json(legal_minimum, &[]);
+        assert_eq!(doc["procurement"]["safety_level"], "legal-minimum");
+        let rows = doc["requirements"].as_array().unwrap();
+        assert!(
+            rows.iter().all(|r| r["level"] == "SHALL" && r["legal_basis"][0]["source"] == "law"),
+            "{legal_minimum}"
+        );
+        assert!(!doc.to_string().contains("public_sector_high_safety"), "{legal_minimum}");
+    }
+}
+
+#[test]
 fn profile_mistakes_point_into_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.yaml");
@@ -116,11 +169,6 @@ fn profile_mistakes_point_into_the_file() {
         ("  go_live: 2027-01-01", "  go_live: 2027-02-30", "`2027-02-30` is not a date"),
         ("safety_level: legal-minimum", "safety_level: legal-min", "did you mean `legal-minimum`?"),
         ("type: public_body", "type: ministry", "write one of: public_body"),
-        (
-            "safety_level: legal-minimum",
-            "safety_level: high-safety",
-            "the public-sector high-safety pack is not part of Norma yet",
-        ),
         ("  contract_end: 2028-12-31", "  contract_end: 2026-12-31", "the contract ends before the go-live date"),
         (
             "  profiles_natural_persons: true",
@@ -141,6 +189,11 @@ fn profile_mistakes_point_into_the_file() {
     fs::write(&path, "system:\n  profiles_natural_persons: true\n").unwrap();
     let err = stderr(&norma(&["requirements", path.to_str().unwrap()]));
     assert!(err.contains("no `procurement` section"), "{err}");
+    // High safety needs its pack among the loaded policies.
+    fs::write(&path, good.replace("safety_level: legal-minimum", "safety_level: high-safety")).unwrap();
+    let o = norma(&["requirements", path.to_str().unwrap(), "--policies", "tests/procurement/equivalent"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs the guidance `procurement.public_sector_high_safety`"), "{}", stderr(&o));
     fs::write(&path, good.replace("[aa, bb]", "[aa, zz]")).unwrap();
     let o = norma(&["requirements", path.to_str().unwrap(), "--policies", "tests/procurement/equivalent"]);
     assert_eq!(o.status.code(), Some(2));

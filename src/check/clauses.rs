@@ -54,7 +54,7 @@ const EXCEPTION: &[&str] = &["cite", "title", "text", "note", "when", "unless", 
 fn allowed(owner: Owner) -> &'static [&'static str] {
     match owner {
         Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction", "version", "source", "note"],
-        Owner::Module(ModuleKind::Vocabulary) => &["title", "source", "note"],
+        Owner::Module(ModuleKind::Guidance | ModuleKind::Vocabulary) => &["title", "source", "note"],
         Owner::Module(ModuleKind::Part) => &["note"],
         Owner::Item(kind) => match kind {
             ItemKind::Fact => &["question", "help", "note", "cite", "title"],
@@ -73,7 +73,7 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
 fn required(owner: Owner) -> &'static [&'static str] {
     match owner {
         Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction"],
-        Owner::Module(ModuleKind::Vocabulary) => &["title"],
+        Owner::Module(ModuleKind::Guidance | ModuleKind::Vocabulary) => &["title"],
         Owner::Module(ModuleKind::Part) => &[],
         Owner::Item(kind) => match kind {
             ItemKind::Obligation | ItemKind::Prohibition => &["cite", "binds", "from", "title"],

@@ -457,7 +457,14 @@ fn every_shipped_family_is_used_and_the_periods_are_the_laws() {
         vec![
             ("eu.ai_act.deployer_log_retention".to_string(), Some("6 months".to_string())),
             ("eu.ai_act.provider_log_keeping".to_string(), Some("6 months".to_string())),
+            // Not law: the high-safety pack's own choice, kept apart from the laws' by its module.
+            ("procurement.public_sector_high_safety.log_retention".to_string(), Some("6 months".to_string())),
         ]
+    );
+    let guidance = policy.modules.iter().find(|m| m.id == "procurement.public_sector_high_safety");
+    assert_eq!(
+        guidance.map(|m| (m.kind, m.jurisdiction.clone())),
+        Some((crate::syntax::ast::ModuleKind::Guidance, None))
     );
     let retention = members("common.document_retention");
     assert!(retention.contains(&("eu.ai_act.documentation_keeping".to_string(), Some("10 years".to_string()))));
@@ -469,4 +476,18 @@ fn every_shipped_family_is_used_and_the_periods_are_the_laws() {
         representative.iter().any(|(n, _)| n.starts_with("eu."))
             && representative.iter().any(|(n, _)| n.starts_with("kr."))
     );
+}
+
+#[test]
+fn a_guidance_has_norms_but_no_jurisdiction_or_versions() {
+    let guidance = "guidance g\n  title en \"G\"\n  title ko \"G\"\n  source \"ISO/IEC 42001:2023\"\n  note en \"Not law.\"\n\nrole supplier\n  title en \"S\"\n  title ko \"S\"\n\nobligation n\n  cite \"ISO/IEC 42001:2023\"\n  binds supplier\n  from 2024-01-01\n  title en \"N\"\n  title ko \"N\"\n  standard \"ISO/IEC 42001:2023\"\n";
+    assert_eq!(codes(&run(&[("g.norma", guidance)])), Vec::<&str>::new());
+    let with_jurisdiction =
+        guidance.replace("  source", "  jurisdiction EU\n  version v \"V\" in_force 2024-01-01\n  source");
+    let d = run(&[("g.norma", &with_jurisdiction)]);
+    assert_eq!(codes(&d), vec!["N0901", "N0901"]);
+    assert_eq!(d[0].message, "a guidance cannot have a `jurisdiction` clause");
+    assert_eq!(d[0].help.as_deref(), Some("a guidance may have: `title`, `source`, `note`"));
+    let untitled = "guidance g\n  source \"x\"\n";
+    assert_eq!(codes(&run(&[("g.norma", untitled)])), vec!["N0902"]);
 }

@@ -63,6 +63,12 @@ pub fn requirements(
         let list: Vec<&str> = known.iter().map(String::as_str).collect();
         return usage(format!("no policy covers the jurisdiction `{j}` of the profile; known: {}", list.join(", ")));
     }
+    let pack = norma::procurement::HIGH_SAFETY_PACK;
+    if profile.safety_level == "high-safety" && !engine.policy().modules.iter().any(|m| m.id == pack) {
+        return usage(format!(
+            "`safety_level: high-safety` needs the guidance `{pack}`, which the loaded policies lack"
+        ));
+    }
     let requirements = norma::procurement::derive(&engine, &facts, &profile, lang.code());
     let words = match words(templates_dir, lang.code()) {
         Ok(w) => w,

@@ -541,3 +541,10 @@ fn every_policy_is_in_canonical_form() {
         );
     }
 }
+
+#[test]
+fn a_guidance_header_round_trips() {
+    let text = "guidance   procurement.g  title en \"G\"\n title ko \"지\"\n  source \"ISO/IEC 42001:2023\"\n note en \"Not law.\"\nuse common\nobligation o\n cite \"ISO/IEC 42001:2023\"\n";
+    let expected = "guidance procurement.g\n  title en \"G\"\n  title ko \"지\"\n  source \"ISO/IEC 42001:2023\"\n  note en \"Not law.\"\n\nuse common\n\nobligation o\n  cite \"ISO/IEC 42001:2023\"\n";
+    assert_eq!(fmt(text), expected);
+}

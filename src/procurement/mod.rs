@@ -4,6 +4,9 @@
 //! last day: once with the supplier as its developer (provider), once with the buyer as its user
 //! (deployer). The supplier's duties become requirement rows; the buyer's own duties a planning
 //! checklist; classifications the facts leave open become "legal review needed" statements.
+//! With `safety_level: high-safety` the supplier's rows also carry the requirements of the
+//! public-sector high-safety pack ([`HIGH_SAFETY_PACK`], a `guidance` module, not law) that apply,
+//! at level `SHOULD` and stage `award`.
 
 pub mod profile;
 pub mod response;
@@ -24,6 +27,9 @@ pub use profile::Profile;
 
 /// The schema identifier of the requirements document.
 pub const SCHEMA: &str = "norma.requirements/v1";
+
+/// The guidance module that `safety_level: high-safety` opts into.
+pub const HIGH_SAFETY_PACK: &str = "procurement.public_sector_high_safety";
 
 /// Tender requirements for one procurement.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -97,14 +103,17 @@ pub struct LabelStatement {
     pub missing: Vec<String>,
 }
 
-/// A legal basis of a requirement.
+/// A basis of a requirement: a norm of a law, or of a guidance (good practice, not law).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Basis {
-    /// Jurisdiction code.
+    /// `law` (a norm of an instrument) or `guidance` (a norm of the high-safety pack, not law).
+    pub source: String,
+    /// Jurisdiction code; empty for guidance.
     pub jurisdiction: String,
     /// The norm's full id.
     pub norm: String,
-    /// Its citations.
+    /// Its citations: articles of the law, or for guidance the identifiers of the standards and
+    /// documents it comes from (e.g. `ISO/IEC 42001:2023`).
     pub citations: Vec<String>,
     /// Its title in `lang`.
     pub title: Option<String>,
@@ -124,7 +133,8 @@ pub struct EvidenceAsk {
 pub struct Row {
     /// `S-001` for the supplier, `B-001` for the buyer; stable for the same profile and policies.
     pub id: String,
-    /// `SHALL` (the law requires it).
+    /// `SHALL` (the law requires it) or `SHOULD` (good practice from the high-safety pack, not
+    /// law).
     pub level: String,
     /// `prohibition` (the system must not do it) or `obligation`.
     pub kind: String,
@@ -132,8 +142,8 @@ pub struct Row {
     pub requirement: String,
     /// Its text, in `lang`.
     pub text: Option<String>,
-    /// The legal basis: one entry per norm (norms of several jurisdictions when crosswalks call
-    /// them equivalent).
+    /// The basis: one entry per norm (norms of several jurisdictions when crosswalks call them
+    /// equivalent); for a `SHOULD` row, the guidance norm.
     pub legal_basis: Vec<Basis>,
     /// The facts of the profile that make it apply.
     pub why: Vec<Reason>,
@@ -152,8 +162,9 @@ pub struct Row {
     /// How it is verified: `declaration` (the supplier's statement) or `document_review` (review
     /// of the evidence).
     pub verification: String,
-    /// Procurement stage: `exclusion` (a gate: the offer is excluded if it does not comply) or
-    /// `performance` (a contract performance condition).
+    /// Procurement stage: `exclusion` (a gate: the offer is excluded if it does not comply),
+    /// `performance` (a contract performance condition) or, for `SHOULD` rows, `award` (an award
+    /// criterion: offers are scored on it).
     pub stage: String,
     /// Standards accepted as helping to meet it.
     pub equivalents: Vec<StandardRef>,
@@ -192,21 +203,43 @@ fn is_open(n: &Norm) -> bool {
     n.applies != Some(false) && n.status != "not_applicable"
 }
 
+/// The norms of one side, each with its jurisdiction (empty for guidance).
+fn of_assessment(a: &Assessment) -> Vec<(&str, &Norm)> {
+    a.jurisdictions.iter().flat_map(|j| j.norms.iter().map(|n| (j.id.as_str(), n))).collect()
+}
+
+/// Guidance norms, with no jurisdiction.
+fn of_guidance(norms: &[Norm]) -> Vec<(&str, &Norm)> {
+    norms.iter().map(|n| ("", n)).collect()
+}
+
+/// Where requirement rows come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Norms of the law: `SHALL`.
+    Law,
+    /// Norms of the high-safety pack: `SHOULD`, award criteria.
+    Guidance,
+}
+
 /// The requirement rows of one side: norms that apply on go-live, or start during the term.
-fn rows(at_start: &Assessment, at_end: &Assessment, prefix: &str) -> Vec<Row> {
-    let end_norms: BTreeMap<&str, &Norm> =
-        at_end.jurisdictions.iter().flat_map(|j| j.norms.iter().map(|n| (n.id.as_str(), n))).collect();
+/// Ids continue after `before` rows.
+fn rows(at_start: &[(&str, &Norm)], at_end: &[(&str, &Norm)], prefix: &str, source: Source, before: usize) -> Vec<Row> {
+    let end_norms: BTreeMap<&str, &Norm> = at_end.iter().map(|(_, n)| (n.id.as_str(), *n)).collect();
     let mut picked: Vec<(String, &Norm, Option<String>, bool)> = Vec::new();
-    for j in &at_start.jurisdictions {
-        for n in &j.norms {
-            let later = end_norms.get(n.id.as_str()).copied();
-            if n.status == "not_yet_applicable" {
-                if let Some(l) = later.filter(|l| is_open(l) && l.status != "not_yet_applicable") {
-                    picked.push((j.id.clone(), l, n.applies_from.clone().or_else(|| l.applies_from.clone()), true));
-                }
-            } else if is_open(n) {
-                picked.push((j.id.clone(), n, n.applies_from.clone(), false));
+    for &(jurisdiction, n) in at_start {
+        let later = end_norms.get(n.id.as_str()).copied();
+        if n.status == "not_yet_applicable" {
+            if let Some(l) = later.filter(|l| is_open(l) && l.status != "not_yet_applicable") {
+                picked.push((
+                    jurisdiction.to_string(),
+                    l,
+                    n.applies_from.clone().or_else(|| l.applies_from.clone()),
+                    true,
+                ));
             }
+        } else if is_open(n) {
+            picked.push((jurisdiction.to_string(), n, n.applies_from.clone(), false));
         }
     }
     // One row for norms that crosswalks call equivalent, in the order of the first.
@@ -214,6 +247,7 @@ fn rows(at_start: &Assessment, at_end: &Assessment, prefix: &str) -> Vec<Row> {
     let mut placed: BTreeMap<String, usize> = BTreeMap::new();
     for (jurisdiction, n, applies_from, during_term) in picked {
         let basis = Basis {
+            source: if source == Source::Law { "law" } else { "guidance" }.into(),
             jurisdiction: jurisdiction.clone(),
             norm: n.id.clone(),
             citations: n.citations.clone(),
@@ -235,8 +269,8 @@ fn rows(at_start: &Assessment, at_end: &Assessment, prefix: &str) -> Vec<Row> {
             Vec::new()
         };
         rows.push(Row {
-            id: format!("{prefix}-{:03}", rows.len() + 1),
-            level: "SHALL".into(),
+            id: format!("{prefix}-{:03}", before + rows.len() + 1),
+            level: if source == Source::Law { "SHALL" } else { "SHOULD" }.into(),
             kind: n.kind.clone(),
             requirement: n.title.clone().unwrap_or_else(|| n.id.clone()),
             text: n.text.clone(),
@@ -259,7 +293,12 @@ fn rows(at_start: &Assessment, at_end: &Assessment, prefix: &str) -> Vec<Row> {
             }
             .into(),
             verification: if n.evidence.is_empty() { "declaration" } else { "document_review" }.into(),
-            stage: if prohibition { "exclusion" } else { "performance" }.into(),
+            stage: match (source, prohibition) {
+                (Source::Guidance, _) => "award",
+                (Source::Law, true) => "exclusion",
+                (Source::Law, false) => "performance",
+            }
+            .into(),
             equivalents: n.standards.clone(),
             penalty: n.penalty.clone(),
         });
@@ -332,6 +371,17 @@ pub fn derive(engine: &Engine, facts: &FactsFile, profile: &Profile, lang: &str)
     let supplier_end = at(&supplier, profile.contract_end);
     let buyer_start = at(&buyer, profile.go_live);
     let buyer_end = at(&buyer, profile.contract_end);
+    let mut requirements = rows(&of_assessment(&supplier_start), &of_assessment(&supplier_end), "S", Source::Law, 0);
+    if profile.safety_level == "high-safety" {
+        let guidance = |date| {
+            let mut o = options.clone();
+            o.as_of = date;
+            engine.guidance_norms(&supplier, &o, HIGH_SAFETY_PACK)
+        };
+        let (start, end) = (guidance(profile.go_live), guidance(profile.contract_end));
+        let extra = rows(&of_guidance(&start), &of_guidance(&end), "S", Source::Guidance, requirements.len());
+        requirements.extend(extra);
+    }
     Requirements {
         schema: SCHEMA.into(),
         lang: lang.into(),
@@ -350,7 +400,7 @@ pub fn derive(engine: &Engine, facts: &FactsFile, profile: &Profile, lang: &str)
             safety_level: profile.safety_level.clone(),
         },
         classification: classification(&buyer_start),
-        requirements: rows(&supplier_start, &supplier_end, "S"),
-        buyer_duties: rows(&buyer_start, &buyer_end, "B"),
+        requirements,
+        buyer_duties: rows(&of_assessment(&buyer_start), &of_assessment(&buyer_end), "B", Source::Law, 0),
     }
 }

@@ -228,16 +228,6 @@ pub fn load(sources: &Sources, file: FileId) -> Result<Profile, Vec<Diagnostic>>
     let languages = get("languages").and_then(|v| r.list("languages", v));
     let go_live = get("go_live").and_then(|v| r.date("go_live", v));
     let safety_level = get("safety_level").and_then(|v| r.word("safety_level", v, SAFETY_LEVELS));
-    if let (Some("high-safety"), Some(v)) = (safety_level.as_deref(), get("safety_level")) {
-        // Refused rather than ignored: an annex that says "high safety" must carry those rows.
-        let at = r.span(v);
-        r.problem(
-            at,
-            "the public-sector high-safety pack is not part of Norma yet".into(),
-            "not available yet",
-            "use `legal-minimum`; add requirements beyond the law to the tender by hand for now".into(),
-        );
-    }
     let contract_end = match (get("contract_end"), get("contract_term"), go_live) {
         (Some(v), None, _) => r.date("contract_end", v),
         (None, Some(v), Some(start)) => {

@@ -35,7 +35,7 @@ pub struct DateLit {
 pub struct Module {
     /// Doc comments before the header.
     pub docs: Vec<String>,
-    /// `instrument` or `vocabulary`, with its id and clauses.
+    /// `instrument`, `guidance` or `vocabulary`, with its id and clauses.
     pub header: Header,
     /// `use` imports.
     pub uses: Vec<Use>,
@@ -61,6 +61,9 @@ pub struct Comment {
 pub enum ModuleKind {
     /// A law or other instrument, with norms.
     Instrument,
+    /// Requirements that are not law (standards-based good practice a buyer may opt into), with
+    /// norms but no jurisdiction: never assessed as a jurisdiction, only used by procurement.
+    Guidance,
     /// Shared facts, roles, evidence and definitions.
     Vocabulary,
     /// More declarations of a module declared in another file (`part of eu.ai_act`), so a long
@@ -73,6 +76,7 @@ impl ModuleKind {
     pub fn keyword(self) -> &'static str {
         match self {
             ModuleKind::Instrument => "instrument",
+            ModuleKind::Guidance => "guidance",
             ModuleKind::Vocabulary => "vocabulary",
             ModuleKind::Part => "part of",
         }
@@ -82,7 +86,7 @@ impl ModuleKind {
 /// The module header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
-    /// Instrument or vocabulary.
+    /// Instrument, guidance, vocabulary or part.
     pub kind: ModuleKind,
     /// Dotted module id, e.g. `eu.ai_act`.
     pub id: Ident,

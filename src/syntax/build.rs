@@ -191,6 +191,7 @@ impl Builder {
         let header_pair = first(pair, Rule::header)?;
         let kind = match first(&header_pair, Rule::module_kind)?.into_inner().next()?.as_rule() {
             Rule::k_vocabulary => ModuleKind::Vocabulary,
+            Rule::k_guidance => ModuleKind::Guidance,
             Rule::part_of => ModuleKind::Part,
             _ => ModuleKind::Instrument,
         };

@@ -41,6 +41,7 @@ pub const RESERVED: &[&str] = &[
     "from",
     "gives",
     "given",
+    "guidance",
     "help",
     "if",
     "in",
@@ -100,7 +101,7 @@ fn declared_name(chunk: &str) -> Option<String> {
     let mut words = line.split_whitespace();
     let first = words.next()?;
     let name = words.next()?;
-    let declares_a_name = ["instrument", "vocabulary"].contains(&first)
+    let declares_a_name = ["instrument", "guidance", "vocabulary"].contains(&first)
         || (scan::ITEM_KEYWORDS.contains(&first) && !["crosswalk", "test"].contains(&first));
     declares_a_name.then(|| name.trim_end_matches(':').to_string())
 }
@@ -219,7 +220,7 @@ fn describe(rule: Rule) -> String {
             "a declaration (fact, define, role, evidence, obligation, prohibition, exception, test, …)".into()
         }
         Rule::header | Rule::module_kind | Rule::file_header => {
-            "the module's header (`instrument NAME` or `vocabulary NAME`)".into()
+            "the module's header (`instrument NAME`, `guidance NAME` or `vocabulary NAME`)".into()
         }
         Rule::module_id => "a module name such as `eu.ai_act`".into(),
         Rule::use_decl => "`use`".into(),

@@ -222,7 +222,11 @@ fn a_missing_header_is_a_syntax_error() {
     let p = parse(FileId(0), "define a\n  = true\n");
     assert!(p.module.is_none());
     assert_eq!(p.diags.len(), 1);
-    assert!(p.diags[0].message.contains("`instrument NAME` or `vocabulary NAME`"), "{}", p.diags[0].message);
+    assert!(
+        p.diags[0].message.contains("`instrument NAME`, `guidance NAME` or `vocabulary NAME`"),
+        "{}",
+        p.diags[0].message
+    );
 }
 
 fn on_stack<T: Send + 'static>(bytes: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
