@@ -25,6 +25,11 @@ use crate::outcome::{Assessment, Norm, Provenance, Reason, StandardRef};
 use crate::value::Value;
 pub use profile::Profile;
 
+/// The notice every set of requirements carries.
+pub const NOTICE_EN: &str = "These requirements are derived from encoded rules and the procurement profile given. They are not legal advice; have the tender reviewed by a lawyer.";
+/// The notice in Korean.
+pub const NOTICE_KO: &str = "이 요구사항은 인코딩된 규칙과 제공된 조달 프로파일로부터 도출되었으며 법률 자문이 아닙니다. 입찰 공고 전에 법률 검토를 받으십시오.";
+
 /// The schema identifier of the requirements document.
 pub const SCHEMA: &str = "norma.requirements/v1";
 
@@ -385,7 +390,7 @@ pub fn derive(engine: &Engine, facts: &FactsFile, profile: &Profile, lang: &str)
     Requirements {
         schema: SCHEMA.into(),
         lang: lang.into(),
-        notice: if lang == "ko" { crate::outcome::NOTICE_KO } else { crate::outcome::NOTICE_EN }.into(),
+        notice: if lang == "ko" { NOTICE_KO } else { NOTICE_EN }.into(),
         provenance: supplier_start.provenance.clone(),
         procurement: ProcurementView {
             title: profile.title.clone(),
