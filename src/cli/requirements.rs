@@ -70,9 +70,10 @@ pub fn requirements(
         ));
     }
     let requirements = norma::procurement::derive(&engine, &facts, &profile, lang.code());
-    let words = match words(templates_dir, lang.code()) {
-        Ok(w) => w,
-        Err(code) => return code,
+    // The same catalog the templates use, so that `--templates DIR` overrides both.
+    let words = match templates.catalog(lang.code()) {
+        Ok(c) => Words::new(c),
+        Err(e) => return usage(e.to_string()),
     };
     let text = match format {
         ReqFormat::Json => serde_json::to_string_pretty(&requirements).unwrap_or_default() + "\n",
@@ -106,15 +107,4 @@ pub fn requirements(
         }
     };
     emit(&text, out_file)
-}
-
-/// The message catalog of `lang`: `messages.LANG.json` from the templates folder when it has
-/// one, else the embedded one.
-fn words(dir: Option<&Path>, lang: &str) -> Result<Words, u8> {
-    let path = dir.map(|d| d.join(format!("messages.{lang}.json"))).filter(|p| p.is_file());
-    let Some(path) = path else { return Ok(Words::embedded(lang)) };
-    let text = std::fs::read_to_string(&path).map_err(|e| usage(format!("cannot read `{}`: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map(Words::new)
-        .map_err(|e| usage(format!("`{}` is not valid JSON: {e}", path.display())))
 }

@@ -18,9 +18,7 @@ impl Words {
 
     /// The embedded catalog of `lang` (`en` or `ko`; anything else is English).
     pub fn embedded(lang: &str) -> Words {
-        let name = if lang == "ko" { "messages.ko.json" } else { "messages.en.json" };
-        let text = crate::report::EMBEDDED.iter().find(|(n, _)| *n == name).map_or("{}", |(_, t)| *t);
-        Words::new(serde_json::from_str(text).unwrap_or_default())
+        Words::new(crate::report::Templates::default().catalog(lang).unwrap_or_default())
     }
 
     /// The catalog's text for `key`, or the key itself when the catalog lacks it.

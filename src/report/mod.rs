@@ -72,12 +72,14 @@ impl Templates {
             .map(String::as_str)
             .or_else(|| EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t))
     }
-}
 
-fn catalog(templates: &Templates, lang: &str) -> Result<serde_json::Value, ReportError> {
-    let name = format!("messages.{lang}.json");
-    let text = templates.get(&name).ok_or_else(|| ReportError(format!("no message catalog `{name}`")))?;
-    serde_json::from_str(text).map_err(|e| ReportError(format!("{name} is not valid JSON: {e}")))
+    /// The message catalog of `lang` (`en` or `ko`; anything else is English), parsed.
+    pub fn catalog(&self, lang: &str) -> Result<serde_json::Value, ReportError> {
+        let lang = if lang == "ko" { "ko" } else { "en" };
+        let name = format!("messages.{lang}.json");
+        let text = self.get(&name).ok_or_else(|| ReportError(format!("no message catalog `{name}`")))?;
+        serde_json::from_str(text).map_err(|e| ReportError(format!("{name} is not valid JSON: {e}")))
+    }
 }
 
 /// The style sheet the HTML templates include.
@@ -94,8 +96,7 @@ fn environment(
     lang: &str,
     name: &'static str,
 ) -> Result<(Environment<'static>, serde_json::Value), ReportError> {
-    let lang = if lang == "ko" { "ko" } else { "en" };
-    let catalog = catalog(templates, lang)?;
+    let catalog = templates.catalog(lang)?;
     let locale = Locale::from_catalog(&catalog);
     let mut env = Environment::new();
     env.set_fuel(Some(20_000_000));
