@@ -157,7 +157,31 @@ pub struct FamilyRef {
     pub period: Option<Duration>,
 }
 
-/// A rule, role, evidence kind or obligation family.
+/// An event that triggers a norm (`on c.serious_incident within 15 days`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRef {
+    /// The event (an item of kind [`ItemKind::Event`]).
+    pub event: ItemId,
+    /// The time allowed after it.
+    pub within: Option<Duration>,
+}
+
+/// When in a system's life a norm's duty is performed, and how firmly it binds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lifecycle {
+    /// The lifecycle phases (`design`, …, `retirement`), in lifecycle order.
+    pub phases: Vec<String>,
+    /// The cadence at which the duty recurs.
+    pub every: Option<Duration>,
+    /// The events that trigger it.
+    pub on: Vec<EventRef>,
+    /// A duty of effort (the addressee must endeavour), not of result.
+    pub effort: bool,
+    /// The threshold or metric by which performance is judged.
+    pub metrics: Vec<Localized>,
+}
+
+/// A rule, role, evidence kind, obligation family or event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// Declaration keyword.
@@ -184,6 +208,8 @@ pub struct Item {
     pub binds: Vec<ItemId>,
     /// Obligation families the norm belongs to, in the order written.
     pub families: Vec<FamilyRef>,
+    /// A norm's phases, cadence, triggering events, strength and metric.
+    pub lifecycle: Lifecycle,
     /// Applicability (norms), holding (roles, exceptions).
     pub when: Option<Expr>,
     /// Inline exception.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Context, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{Clause, ClauseKind, ItemKind, ModuleKind};
+use crate::syntax::ast::{Clause, ClauseKind, Ident, ItemKind, ModuleKind};
 
 /// The kind of declaration a clause list belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,35 @@ const NORM: &[&str] = &[
     "penalty",
     "severity",
     "family",
+    "phase",
+    "every",
+    "on",
+    "effort",
+    "metric",
+];
+/// A prohibition is not a duty of effort.
+const PROHIBITION: &[&str] = &[
+    "cite",
+    "binds",
+    "title",
+    "text",
+    "note",
+    "when",
+    "unless",
+    "from",
+    "until",
+    "met when",
+    "deemed met when",
+    "presumed met when",
+    "standard",
+    "crosswalk",
+    "penalty",
+    "severity",
+    "family",
+    "phase",
+    "every",
+    "on",
+    "metric",
 ];
 const EXCEPTION: &[&str] = &["cite", "title", "text", "note", "when", "unless", "gives", "priority", "from", "until"];
 
@@ -62,7 +91,9 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
             ItemKind::Role => &["cite", "title", "text", "note", "when"],
             ItemKind::Evidence => &["title", "text", "note", "help", "question", "valid for"],
             ItemKind::Family => &["title", "text", "note"],
-            ItemKind::Obligation | ItemKind::Prohibition => NORM,
+            ItemKind::Event => &["title", "text", "note", "cite"],
+            ItemKind::Obligation => NORM,
+            ItemKind::Prohibition => PROHIBITION,
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => EXCEPTION,
             ItemKind::Crosswalk => &["note", "cite"],
             ItemKind::Test => &["as_of", "given", "expect", "note"],
@@ -80,7 +111,7 @@ fn required(owner: Owner) -> &'static [&'static str] {
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => &["cite", "when"],
             ItemKind::Define => &["="],
             ItemKind::Fact => &["question"],
-            ItemKind::Role | ItemKind::Evidence | ItemKind::Family => &["title"],
+            ItemKind::Role | ItemKind::Evidence | ItemKind::Family | ItemKind::Event => &["title"],
             ItemKind::Test => &["as_of"],
             ItemKind::Crosswalk => &[],
         },
@@ -102,9 +133,15 @@ const SINGLE: &[&str] = &[
     "jurisdiction",
     "source",
     "as_of",
+    "phase",
+    "every",
+    "effort",
 ];
 
 const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
+/// The phases of an AI system's life in which a duty is performed, in order.
+pub(super) const PHASES: &[&str] =
+    &["design", "development", "validation", "deployment", "operation", "maintenance", "retirement"];
 /// Relation words of crosswalks and standards.
 pub(super) const RELATIONS: &[&str] = &["equivalent", "partial", "stricter", "weaker", "related", "none"];
 
@@ -141,7 +178,12 @@ pub(super) fn check_clauses(
                 Diagnostic::error(
                     Code::ClauseNotAllowed,
                     c.span,
-                    format!("{} {} cannot have a `{kw}` clause", owner.article(), owner.word()),
+                    format!(
+                        "{} {} cannot have {} `{kw}` clause",
+                        owner.article(),
+                        owner.word(),
+                        if kw.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+                    ),
                 )
                 .label("not allowed here")
                 .help(format!("{} {} may have: {}", owner.article(), owner.word(), list.join(", ")))
@@ -154,6 +196,7 @@ pub(super) fn check_clauses(
             | ClauseKind::Body(l)
             | ClauseKind::Question(l)
             | ClauseKind::Help(l)
+            | ClauseKind::Metric(l)
             | ClauseKind::Penalty(l) => {
                 let under = l.under.as_ref().map_or(String::new(), |u| format!(" under {}", u.name));
                 Some(format!("{kw} {}{under}", l.lang.name))
@@ -231,12 +274,23 @@ fn check_languages(
 }
 
 fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
+    if let ClauseKind::Phase(phases) = kind {
+        for p in phases {
+            check_word(p, PHASES, "lifecycle phase", context, diags);
+        }
+        return;
+    }
     let (word, list, what) = match kind {
         ClauseKind::Severity(s) => (s, SEVERITIES, "severity"),
         ClauseKind::Standard { relation: Some(r), .. } => (r, RELATIONS, "relation"),
         ClauseKind::Crosswalk(x) => (&x.relation, RELATIONS, "relation"),
         _ => return,
     };
+    check_word(word, list, what, context, diags);
+}
+
+/// A word that must be one of `list` (N0204).
+fn check_word(word: &Ident, list: &[&str], what: &str, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
     if !list.contains(&word.name.as_str()) {
         let mut d = Diagnostic::error(Code::BadValue, word.span, format!("`{}` is not a {what}", word.name))
             .label(format!("unknown {what}"))

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::Checker;
-use super::clauses::{Owner, check_clauses};
+use super::clauses::{Owner, PHASES, check_clauses};
 use crate::diagnostics::{Code, Context, Diagnostic, did_you_mean_help};
-use crate::model::{EnumDef, EnumId, Fact, FactId, Item, ItemId, Localized, Module, ModuleId, Type};
+use crate::model::{EnumDef, EnumId, Fact, FactId, Item, ItemId, Lifecycle, Localized, Module, ModuleId, Type};
 use crate::syntax::ast::{self, ClauseKind, FactType, ItemHead, ItemKind, ModuleKind};
 
 /// Units that make a number a duration.
@@ -357,6 +357,19 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         penalties: texts(c, |k| if let ClauseKind::Penalty(l) = k { Some(l) } else { None }),
         binds: Vec::new(),
         families: Vec::new(),
+        lifecycle: Lifecycle {
+            phases: PHASES
+                .iter()
+                .filter(|p| {
+                    c.iter().any(|x| matches!(&x.kind, ClauseKind::Phase(l) if l.iter().any(|i| i.name == **p)))
+                })
+                .map(|p| (*p).to_string())
+                .collect(),
+            every: None,
+            on: Vec::new(),
+            effort: c.iter().any(|x| matches!(x.kind, ClauseKind::Effort)),
+            metrics: texts(c, |k| if let ClauseKind::Metric(l) = k { Some(l) } else { None }),
+        },
         when: None,
         unless: None,
         value: None,

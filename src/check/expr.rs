@@ -318,15 +318,22 @@ impl Checker<'_> {
                         self.push(d);
                         Type::Any
                     }
-                    ItemKind::Family => {
-                        let d = self
-                            .err(
-                                Code::WrongKind,
-                                span,
-                                format!("`{}` is an obligation family, not a condition", ident.name),
+                    ItemKind::Family | ItemKind::Event => {
+                        let (what, help) = if kind == ItemKind::Family {
+                            (
+                                "an obligation family",
+                                "a family groups norms for the reader; it has no value a condition could test",
                             )
-                            .label("a family")
-                            .help("a family groups norms for the reader; it has no value a condition could test");
+                        } else {
+                            (
+                                "an event",
+                                "an event triggers duties (`on EVENT`); whether it happened is not a fact a condition could test",
+                            )
+                        };
+                        let d = self
+                            .err(Code::WrongKind, span, format!("`{}` is {what}, not a condition", ident.name))
+                            .label(what.trim_start_matches("an ").trim_start_matches("obligation "))
+                            .help(help);
                         self.push(d);
                         Type::Any
                     }

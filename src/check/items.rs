@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Checker;
 use super::expr::{Resolved, article, compatible};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean_help};
-use crate::model::{Cited, Crosswalk, Dated, Expr, ExprKind, FamilyRef, ItemId, ModuleId, Node, Target, Type};
+use crate::model::{
+    Cited, Crosswalk, Dated, EventRef, Expr, ExprKind, FamilyRef, ItemId, ModuleId, Node, Target, Type,
+};
 use crate::source::Span;
 use crate::syntax::ast::{self, ClauseKind, CrosswalkTarget, ItemHead, ItemKind};
 use crate::value::{Duration, TimeUnit};
@@ -91,6 +93,13 @@ impl Checker<'_> {
                 ClauseKind::Family { name, period } if out.kind.is_norm() => {
                     if let Some(family) = self.family_ref(m, name, period.as_ref(), &mut seen_families) {
                         out.families.push(family);
+                    }
+                }
+                ClauseKind::Every(e) if out.kind.is_norm() => out.lifecycle.every = self.period(m, e, "a cadence"),
+                ClauseKind::On { event, within } if out.kind.is_norm() => {
+                    let within = within.as_ref().and_then(|w| self.period(m, w, "a deadline"));
+                    if let Some(event) = self.declared(m, event, ItemKind::Event, Code::UnknownEvent) {
+                        out.lifecycle.on.push(EventRef { event, within });
                     }
                 }
                 ClauseKind::When(e) => out.when = Some(self.bool_expr(m, e, "a `when` condition")),
@@ -201,44 +210,8 @@ impl Checker<'_> {
         period: Option<&ast::Expr>,
         seen: &mut BTreeMap<ItemId, Span>,
     ) -> Option<FamilyRef> {
-        let period = period.and_then(|p| self.period(m, p));
-        let family = match self.resolve(m, &name.name) {
-            Resolved::Item(id) if self.policy.item(id).is_some_and(|i| i.kind == ItemKind::Family) => id,
-            Resolved::Item(id) => {
-                let kind = self.policy.item(id).map_or(ItemKind::Define, |i| i.kind);
-                let d = Diagnostic::error(
-                    Code::WrongKind,
-                    name.span,
-                    format!("`{}` is {} {}, not an obligation family", name.name, article(kind), kind.noun()),
-                )
-                .label("not a family")
-                .help("name a family declared with `family NAME`, e.g. `family c.document_retention`")
-                .in_context(self.ctx());
-                self.push(d);
-                return None;
-            }
-            _ => {
-                let candidates = self.candidates(m, Some(&[ItemKind::Family]));
-                let help = did_you_mean_help(&name.name, candidates.iter().map(String::as_str)).unwrap_or_else(|| {
-                    if candidates.is_empty() {
-                        "declare the family with `family NAME` (the common vocabulary declares the shared ones; `use` it)"
-                            .into()
-                    } else {
-                        format!("the families known here are: {}", candidates.join(", "))
-                    }
-                });
-                let d = Diagnostic::error(
-                    Code::UnknownFamily,
-                    name.span,
-                    format!("there is no obligation family called `{}`", name.name),
-                )
-                .label("unknown family")
-                .help(help)
-                .in_context(self.ctx());
-                self.push(d);
-                return None;
-            }
-        };
+        let period = period.and_then(|p| self.period(m, p, "the period of a family"));
+        let family = self.declared(m, name, ItemKind::Family, Code::UnknownFamily)?;
         if let Some(&first) = seen.get(&family) {
             let qualified = self.policy.item(family).map_or_else(String::new, |f| f.qualified.clone());
             let d = Diagnostic::error(
@@ -257,11 +230,55 @@ impl Checker<'_> {
         Some(FamilyRef { family, period })
     }
 
-    /// The period of a `family` clause as a length of time.
-    fn period(&mut self, m: ModuleId, e: &ast::Expr) -> Option<Duration> {
+    /// A family or event named in a clause: it must be declared, and be of that kind.
+    fn declared(&mut self, m: ModuleId, name: &ast::Ident, kind: ItemKind, unknown: Code) -> Option<ItemId> {
+        let (noun, example) = match kind {
+            ItemKind::Event => ("an event", "`on c.serious_incident within 15 days`"),
+            _ => ("an obligation family", "`family c.document_retention`"),
+        };
+        match self.resolve(m, &name.name) {
+            Resolved::Item(id) if self.policy.item(id).is_some_and(|i| i.kind == kind) => Some(id),
+            Resolved::Item(id) => {
+                let found = self.policy.item(id).map_or(ItemKind::Define, |i| i.kind);
+                let d = Diagnostic::error(
+                    Code::WrongKind,
+                    name.span,
+                    format!("`{}` is {} {}, not {noun}", name.name, article(found), found.noun()),
+                )
+                .label(format!("not {noun}"))
+                .help(format!("name {noun} declared with `{} NAME`, e.g. {example}", kind.keyword()))
+                .in_context(self.ctx());
+                self.push(d);
+                None
+            }
+            _ => {
+                let candidates = self.candidates(m, Some(&[kind]));
+                let help = did_you_mean_help(&name.name, candidates.iter().map(String::as_str)).unwrap_or_else(|| {
+                    if candidates.is_empty() {
+                        format!(
+                            "declare it with `{} NAME` (the common vocabulary declares the shared ones; `use` it)",
+                            kind.keyword()
+                        )
+                    } else {
+                        format!("the {}s known here are: {}", kind.noun(), candidates.join(", "))
+                    }
+                });
+                let bare = noun.trim_start_matches("an ");
+                let d = Diagnostic::error(unknown, name.span, format!("there is no {bare} called `{}`", name.name))
+                    .label(format!("unknown {}", kind.noun().trim_start_matches("obligation ")))
+                    .help(help)
+                    .in_context(self.ctx());
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    /// A length of time in a clause (`what`: "a cadence", "the period of a family").
+    fn period(&mut self, m: ModuleId, e: &ast::Expr, what: &str) -> Option<Duration> {
         let typed = self.expr(m, e, None);
         if typed.ty != Type::Duration {
-            self.expect_type(&typed, &Type::Duration, "the period of a family");
+            self.expect_type(&typed, &Type::Duration, what);
             return None;
         }
         let ExprKind::Number { value, unit } = &typed.kind else { return None };
@@ -284,7 +301,7 @@ impl Checker<'_> {
             match self.resolve(m, &t.name) {
                 Resolved::Item(tid) => {
                     let kind = self.policy.item(tid).map_or(ItemKind::Role, |i| i.kind);
-                    if matches!(kind, ItemKind::Role | ItemKind::Evidence | ItemKind::Family) {
+                    if matches!(kind, ItemKind::Role | ItemKind::Evidence | ItemKind::Family | ItemKind::Event) {
                         let d = Diagnostic::error(
                             Code::WrongKind,
                             t.span,
@@ -295,7 +312,7 @@ impl Checker<'_> {
                                 kind.noun()
                             ),
                         )
-                        .help("point the exception at the definition or norm that uses this role, evidence or family")
+                        .help("point the exception at the definition or norm that uses this role, evidence, family or event")
                         .label("cannot be modified by an exception")
                         .in_context(self.ctx());
                         self.push(d);

@@ -160,7 +160,7 @@ impl Checker<'_> {
         let kind = self.policy.item(id).map_or(ItemKind::Define, |i| i.kind);
         let fits = match kind {
             ItemKind::Obligation | ItemKind::Prohibition => !matches!(outcome, Outcome::True | Outcome::False),
-            ItemKind::Evidence | ItemKind::Family => false,
+            ItemKind::Evidence | ItemKind::Family | ItemKind::Event => false,
             _ => matches!(outcome, Outcome::True | Outcome::False | Outcome::Unknown),
         };
         if !fits {

@@ -491,3 +491,63 @@ fn a_guidance_has_norms_but_no_jurisdiction_or_versions() {
     let untitled = "guidance g\n  source \"x\"\n";
     assert_eq!(codes(&run(&[("g.norma", untitled)])), vec!["N0902"]);
 }
+
+const EVENTS: &str = r#"vocabulary fams
+  title en "F"
+  title ko "F"
+
+event serious_incident
+  title en "A serious incident"
+  title ko "중대한 사고"
+"#;
+
+fn with_events(extra: &str) -> (crate::model::Policy, Vec<Diagnostic>) {
+    let text = format!("{HEAD}{}", norm("n", extra)).replacen("\nrole r", "\nuse fams as f\n\nrole r", 1);
+    let mut sources = Sources::new();
+    sources.add("t.norma", text);
+    sources.add("f.norma", EVENTS);
+    crate::check_sources(&sources)
+}
+
+#[test]
+fn norms_state_their_lifecycle() {
+    let (policy, diags) = with_events(
+        "  phase operation, design\n  every 12 months\n  on f.serious_incident within 15 days\n  effort\n  metric en \"Within the buyer's tolerance\"\n",
+    );
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let n = policy.items.iter().find(|i| i.name == "n").unwrap();
+    let l = &n.lifecycle;
+    assert_eq!(l.phases, vec!["design", "operation"], "phases come in lifecycle order");
+    assert_eq!(l.every.as_ref().map(ToString::to_string).as_deref(), Some("12 months"));
+    let on: Vec<(String, Option<String>)> =
+        l.on.iter()
+            .map(|e| (policy.item(e.event).unwrap().qualified.clone(), e.within.as_ref().map(ToString::to_string)))
+            .collect();
+    assert_eq!(on, vec![("fams.serious_incident".to_string(), Some("15 days".to_string()))]);
+    assert!(l.effort);
+    assert_eq!(l.metrics.len(), 1);
+}
+
+#[test]
+fn lifecycle_clauses_are_checked() {
+    let (_, d) = with_events("  phase operaton\n");
+    assert_eq!(codes(&d), vec!["N0904"]);
+    assert!(d[0].help.as_deref().unwrap().starts_with("did you mean `operation`?"), "{:?}", d[0].help);
+    let (_, d) = with_events("  on f.serious_incidnt\n");
+    assert_eq!(codes(&d), vec!["N0110"]);
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `f.serious_incident`?"));
+    let (_, d) = with_events("  on r\n");
+    assert_eq!(codes(&d), vec!["N0108"]);
+    let (_, d) = with_events("  every 12 EUR\n");
+    assert_eq!(codes(&d), vec!["N0201"]);
+    let (_, d) = with_events("  on f.serious_incident within 1.5 days\n");
+    assert_eq!(codes(&d), vec!["N0201"]);
+    let (_, d) = with_events("  every 1 year\n  every 2 years\n");
+    assert_eq!(codes(&d), vec!["N0903"]);
+    let d = with_head(
+        "prohibition p\n  cite \"Art. 1\"\n  binds r\n  from 2026-01-01\n  title en \"P\"\n  title ko \"P\"\n  effort\n",
+    );
+    assert_eq!(codes(&d), vec!["N0901"], "a prohibition is not a duty of effort");
+    let (_, d) = with_events("  when f.serious_incident\n");
+    assert_eq!(codes(&d), vec!["N0108"], "an event is not a condition");
+}

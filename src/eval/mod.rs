@@ -231,7 +231,12 @@ impl<'a> Evaluator<'a> {
                     *slot = Some(outcome);
                 }
             }
-            ItemKind::Evidence | ItemKind::Family | ItemKind::Fact | ItemKind::Crosswalk | ItemKind::Test => {}
+            ItemKind::Evidence
+            | ItemKind::Family
+            | ItemKind::Event
+            | ItemKind::Fact
+            | ItemKind::Crosswalk
+            | ItemKind::Test => {}
         }
     }
 

@@ -355,6 +355,14 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
             Parts { head: format!("{keyword} {} ", name.name), expr: Some(period), tail: String::new() }
         }
         ClauseKind::Family { name, period: None } => Parts::text(format!("{keyword} {}", name.name)),
+        ClauseKind::Phase(phases) => Parts::text(format!("{keyword} {}", names(phases.iter().map(|p| &p.name)))),
+        ClauseKind::Every(e) => Parts::expr(kind, e),
+        ClauseKind::On { event, within: Some(period) } => {
+            Parts { head: format!("{keyword} {} within ", event.name), expr: Some(period), tail: String::new() }
+        }
+        ClauseKind::On { event, within: None } => Parts::text(format!("{keyword} {}", event.name)),
+        ClauseKind::Effort => Parts::text(keyword.to_string()),
+        ClauseKind::Metric(l) => Parts::text(localized(keyword, l, false)),
         ClauseKind::Expect { target, outcome, .. } => {
             Parts::text(format!("{keyword} {} {}", target.name, outcome.words()))
         }

@@ -97,6 +97,18 @@ fn families_and_family_clauses() {
 }
 
 #[test]
+fn events_and_lifecycle_clauses() {
+    let text = "event   serious_incident\n title en \"A serious incident\"\n cite \"Art. 3(49)\"\n\n\
+                obligation o\n phase  design ,operation\n every 12   months\n on c.serious_incident within  15 days\n \
+                on c.substantial_modification\n effort\n metric en  \"At most 5%\"\n";
+    let expected = "event serious_incident\n  title en \"A serious incident\"\n  cite \"Art. 3(49)\"\n\n\
+                    obligation o\n  phase design, operation\n  every 12 months\n  on c.serious_incident within 15 days\n  \
+                    on c.substantial_modification\n  effort\n  metric en \"At most 5%\"\n";
+    assert_eq!(fmt_item(text), expected);
+    assert_eq!(fmt_item(expected), expected);
+}
+
+#[test]
 fn item_first_lines() {
     let text = "fact a.b:bool\nfact c : integer\nfact d : integer users\nfact e : decimal KRW\n\
                 fact f : text\nfact g : date\nfact h : duration\nfact i : enum{x,y}\n\

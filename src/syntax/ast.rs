@@ -122,6 +122,9 @@ pub enum ItemKind {
     Evidence,
     /// `family`: a kind of duty that several laws impose, so their norms can be read together.
     Family,
+    /// `event`: something that happens in a system's life and triggers duties (a serious
+    /// incident, a substantial modification).
+    Event,
     /// `obligation`
     Obligation,
     /// `prohibition`
@@ -147,6 +150,7 @@ impl ItemKind {
             ItemKind::Role => "role",
             ItemKind::Evidence => "evidence",
             ItemKind::Family => "family",
+            ItemKind::Event => "event",
             ItemKind::Obligation => "obligation",
             ItemKind::Prohibition => "prohibition",
             ItemKind::Exception => "exception",
@@ -446,6 +450,22 @@ pub enum ClauseKind {
         /// The period the norm sets for the family's subject (`10 years`).
         period: Option<Expr>,
     },
+    /// `phase design, operation`: the lifecycle phases in which the duty is performed.
+    Phase(Vec<Ident>),
+    /// `every 12 months`: the duty recurs at this cadence.
+    Every(Expr),
+    /// `on EVENT [within PERIOD]`: the duty is triggered by an event, and is due within the period.
+    On {
+        /// The event.
+        event: Ident,
+        /// The deadline after it.
+        within: Option<Expr>,
+    },
+    /// `effort`: a duty of effort (the addressee must endeavour, e.g. Korean 노력하여야), not of
+    /// result.
+    Effort,
+    /// `metric en "…"`: the threshold or metric by which performance is judged.
+    Metric(Localized),
     /// `expect RULE OUTCOME`
     Expect {
         /// The rule.
@@ -491,6 +511,11 @@ impl ClauseKind {
             ClauseKind::Given(_) => "given",
             ClauseKind::Expect { .. } => "expect",
             ClauseKind::Family { .. } => "family",
+            ClauseKind::Phase(_) => "phase",
+            ClauseKind::Every(_) => "every",
+            ClauseKind::On { .. } => "on",
+            ClauseKind::Effort => "effort",
+            ClauseKind::Metric(_) => "metric",
         }
     }
 }

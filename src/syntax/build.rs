@@ -231,6 +231,7 @@ impl Builder {
             Rule::role_decl => (ItemKind::Role, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
             Rule::evidence_decl => (ItemKind::Evidence, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
             Rule::family_decl => (ItemKind::Family, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
+            Rule::event_decl => (ItemKind::Event, self.ident(&first(&decl, Rule::ident)?), ItemHead::None),
             Rule::norm_decl => {
                 let kind = match first(&decl, Rule::norm_kind)?.into_inner().next()?.as_rule() {
                     Rule::k_prohibition => ItemKind::Prohibition,
@@ -346,6 +347,12 @@ impl Builder {
         })
     }
 
+    /// The length of time in a clause (`valid for 12 months`, `every 12 months`).
+    fn period(&self, pair: &Pair<'_, Rule>) -> Built<Expr> {
+        let q = self.need(pair, Rule::quantity, "a length of time")?;
+        Ok(Expr { kind: ExprKind::Number(self.quantity(&q)?), span: self.span(&q) })
+    }
+
     fn cited(&self, pair: &Pair<'_, Rule>) -> Built<Cited> {
         Ok(Cited {
             expr: self.expr(&self.need(pair, Rule::expr, "a condition")?)?,
@@ -396,10 +403,7 @@ impl Builder {
                 })?;
                 ClauseKind::Priority(value)
             }
-            Rule::valid_c => {
-                let q = self.need(p, Rule::quantity, "a duration")?;
-                ClauseKind::ValidFor(Expr { kind: ExprKind::Number(self.quantity(&q)?), span: self.span(&q) })
-            }
+            Rule::valid_c => ClauseKind::ValidFor(self.period(p)?),
             Rule::family_c => ClauseKind::Family {
                 name: self.ident(&self.need(p, Rule::path, "a family name")?),
                 period: match first(p, Rule::quantity) {
@@ -407,6 +411,17 @@ impl Builder {
                     None => None,
                 },
             },
+            Rule::phase_c => ClauseKind::Phase(all(p, Rule::ident).map(|i| self.ident(&i)).collect()),
+            Rule::every_c => ClauseKind::Every(self.period(p)?),
+            Rule::on_c => ClauseKind::On {
+                event: self.ident(&self.need(p, Rule::path, "an event name")?),
+                within: match first(p, Rule::quantity) {
+                    Some(_) => Some(self.period(p)?),
+                    None => None,
+                },
+            },
+            Rule::effort_c => ClauseKind::Effort,
+            Rule::metric_c => ClauseKind::Metric(self.localized(p)?),
             Rule::jurisdiction_c => {
                 ClauseKind::Jurisdiction(self.ident(&self.need(p, Rule::jurisdiction_code, "a jurisdiction code")?))
             }

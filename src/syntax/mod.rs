@@ -31,6 +31,9 @@ pub const RESERVED: &[&str] = &[
     "deemed",
     "define",
     "derogation",
+    "effort",
+    "event",
+    "every",
     "evidence",
     "exception",
     "exemption",
@@ -39,8 +42,8 @@ pub const RESERVED: &[&str] = &[
     "false",
     "family",
     "from",
-    "gives",
     "given",
+    "gives",
     "guidance",
     "help",
     "if",
@@ -52,12 +55,15 @@ pub const RESERVED: &[&str] = &[
     "jurisdiction",
     "label",
     "met",
+    "metric",
     "not",
     "note",
     "obligation",
+    "on",
     "or",
     "penalty",
     "per",
+    "phase",
     "presumed",
     "priority",
     "prohibition",
@@ -81,6 +87,7 @@ pub const RESERVED: &[&str] = &[
     "version",
     "vocabulary",
     "when",
+    "within",
 ];
 
 /// What parsing one file produced.
@@ -215,9 +222,11 @@ fn describe(rule: Rule) -> String {
         | Rule::fact_decl
         | Rule::define_decl
         | Rule::family_decl
+        | Rule::event_decl
         | Rule::norm_decl
         | Rule::exception_decl => {
-            "a declaration (fact, define, role, evidence, obligation, prohibition, exception, test, …)".into()
+            "a declaration (fact, define, role, evidence, family, event, obligation, prohibition, exception, test, …)"
+                .into()
         }
         Rule::header | Rule::module_kind | Rule::file_header => {
             "the module's header (`instrument NAME`, `guidance NAME` or `vocabulary NAME`)".into()

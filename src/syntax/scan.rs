@@ -34,6 +34,7 @@ pub(super) const ITEM_KEYWORDS: &[&str] = &[
     "role",
     "evidence",
     "family",
+    "event",
     "obligation",
     "prohibition",
     "exception",
