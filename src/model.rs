@@ -166,6 +166,10 @@ pub struct EventRef {
     pub within: Option<Duration>,
 }
 
+/// The phases of an AI system's life in which a duty can be performed, in lifecycle order.
+pub const PHASES: &[&str] =
+    &["design", "development", "validation", "deployment", "operation", "maintenance", "retirement"];
+
 /// When in a system's life a norm's duty is performed, and how firmly it binds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lifecycle {

@@ -213,8 +213,38 @@ pub struct Norm {
     pub crosswalks: Vec<CrosswalkRef>,
     /// The obligation families the norm belongs to.
     pub families: Vec<FamilyMembership>,
+    /// When in the system's life the duty is performed, how often, on which events, and how
+    /// firmly it binds.
+    pub lifecycle: NormLifecycle,
     /// Notes, e.g. on verification status.
     pub notes: Vec<String>,
+}
+
+/// A norm's place in the system's lifecycle.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct NormLifecycle {
+    /// The phases in which the duty is performed, in lifecycle order: `design`, `development`,
+    /// `validation`, `deployment`, `operation`, `maintenance`, `retirement`.
+    pub phases: Vec<String>,
+    /// The cadence at which it recurs, e.g. `12 months`.
+    pub every: Option<String>,
+    /// The events that trigger it.
+    pub events: Vec<EventTrigger>,
+    /// `true` for a duty of effort (the addressee must endeavour), not of result.
+    pub effort: bool,
+    /// The threshold or metric by which performance is judged, in the report language.
+    pub metric: Option<String>,
+}
+
+/// An event that triggers a duty, and the time allowed after it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EventTrigger {
+    /// The event's full id, e.g. `common.serious_incident`.
+    pub event: String,
+    /// Its title in the report language.
+    pub title: Option<String>,
+    /// The time allowed after it, e.g. `15 days`.
+    pub within: Option<String>,
 }
 
 /// A fact and its value.
@@ -606,8 +636,32 @@ impl Builder<'_, '_> {
                     })
                 })
                 .collect(),
+            lifecycle: self.lifecycle(item),
             notes: pick_all(&item.notes, &self.lang),
         })
+    }
+
+    /// A norm's lifecycle clauses, in the report language.
+    fn lifecycle(&self, item: &crate::model::Item) -> NormLifecycle {
+        let l = &item.lifecycle;
+        NormLifecycle {
+            phases: l.phases.clone(),
+            every: l.every.as_ref().map(ToString::to_string),
+            events: l
+                .on
+                .iter()
+                .filter_map(|e| {
+                    let event = self.policy.item(e.event)?;
+                    Some(EventTrigger {
+                        event: event.qualified.clone(),
+                        title: pick(&event.titles, &self.lang, None),
+                        within: e.within.as_ref().map(ToString::to_string),
+                    })
+                })
+                .collect(),
+            effort: l.effort,
+            metric: pick(&l.metrics, &self.lang, None),
+        }
     }
 
     /// The correspondences of a norm, written from it or to it (a crosswalk from the other side

@@ -61,7 +61,7 @@ fn every_row_cites_its_articles_and_duties_starting_during_the_term_carry_their_
     let rms = rows.iter().find(|r| r["legal_basis"][0]["norm"] == "eu.ai_act.risk_management_system").unwrap();
     assert_eq!(rms["during_term"], true, "Annex III duties start on 2 Dec 2027, after go-live");
     assert_eq!(rms["applies_from"], "2027-12-02");
-    assert_eq!(rms["submit"], "by_date");
+    assert_eq!(rms["submit"], serde_json::json!(["by_date"]));
     let buyer = doc["buyer_duties"].as_array().unwrap();
     assert!(
         buyer.iter().any(|r| r["legal_basis"][0]["norm"] == "eu.ai_act.fundamental_rights_impact_assessment"),
@@ -111,7 +111,7 @@ fn high_safety_adds_should_rows_citing_their_standards_and_the_legal_minimum_non
     let doc = requirements_json("examples/procurement/benefit-eligibility.yaml", &[]);
     assert_eq!(doc["procurement"]["safety_level"], "high-safety");
     let rows = doc["requirements"].as_array().unwrap();
-    let should: Vec<&serde_json::Value> = rows.iter().filter(|r| r["level"] == "SHOULD").collect();
+    let should: Vec<&serde_json::Value> = rows.iter().filter(|r| r["stage"] == "award").collect();
     let cites = |id: &str| {
         should.iter().any(|r| {
             r["legal_basis"]
@@ -131,7 +131,7 @@ fn high_safety_adds_should_rows_citing_their_standards_and_the_legal_minimum_non
         }
     }
     // Law rows come first and say so; ids run on without a gap.
-    let law: Vec<&serde_json::Value> = rows.iter().filter(|r| r["level"] == "SHALL").collect();
+    let law: Vec<&serde_json::Value> = rows.iter().filter(|r| r["stage"] != "award").collect();
     assert!(law.iter().all(|r| r["legal_basis"].as_array().unwrap().iter().all(|b| b["source"] == "law")));
     assert_eq!(law.len() + should.len(), rows.len());
     assert_eq!(should[0]["id"], format!("S-{:03}", law.len() + 1));
@@ -141,7 +141,7 @@ fn high_safety_adds_should_rows_citing_their_standards_and_the_legal_minimum_non
             .iter()
             .any(|r| r["legal_basis"][0]["norm"] == "procurement.public_sector_high_safety.bias_testing_in_operation")
     );
-    assert!(doc["buyer_duties"].as_array().unwrap().iter().all(|r| r["level"] == "SHALL"));
+    assert!(doc["buyer_duties"].as_array().unwrap().iter().all(|r| r["stage"] != "award"));
     let md = stdout(&norma(&["requirements", "examples/procurement/benefit-eligibility.yaml"]));
     assert!(md.contains("| SHOULD | The supplier should: Hold a certified AI management system"), "{md}");
     assert!(md.contains("Good practice, not law: ISO/IEC TR 24027:2021"));
@@ -152,11 +152,59 @@ fn high_safety_adds_should_rows_citing_their_standards_and_the_legal_minimum_non
         assert_eq!(doc["procurement"]["safety_level"], "legal-minimum");
         let rows = doc["requirements"].as_array().unwrap();
         assert!(
-            rows.iter().all(|r| r["level"] == "SHALL" && r["legal_basis"][0]["source"] == "law"),
+            rows.iter().all(|r| r["stage"] != "award" && r["legal_basis"][0]["source"] == "law"),
             "{legal_minimum}"
         );
         assert!(!doc.to_string().contains("public_sector_high_safety"), "{legal_minimum}");
     }
+}
+
+fn row<'a>(doc: &'a serde_json::Value, list: &str, norm: &str) -> &'a serde_json::Value {
+    doc[list].as_array().unwrap().iter().find(|r| r["legal_basis"][0]["norm"] == norm).unwrap()
+}
+
+#[test]
+fn rows_carry_their_lifecycle_phase_cadence_events_and_metric() {
+    let doc = requirements_json("examples/procurement/benefit-eligibility.yaml", &[]);
+    // EU Art. 73(2): at the latest 15 days after becoming aware of a serious incident.
+    let report = row(&doc, "requirements", "eu.ai_act.serious_incident_reporting");
+    assert_eq!(report["phases"], serde_json::json!(["operation"]));
+    assert_eq!(report["events"][0]["event"], "common.serious_incident");
+    assert_eq!(report["events"][0]["within"], "15 days");
+    assert_eq!(report["submit"], serde_json::json!(["by_date", "on_event"]));
+    // A re-assessment on substantial modification, and a recurring award criterion with a metric.
+    let reassess = row(&doc, "requirements", "eu.ai_act.conformity_reassessment");
+    assert_eq!(reassess["events"][0]["event"], "common.substantial_modification");
+    let retest = row(&doc, "requirements", "procurement.public_sector_high_safety.bias_testing_in_operation");
+    assert_eq!(retest["every"], "12 months");
+    assert_eq!(retest["submit"], serde_json::json!(["bid", "before_award", "periodically"]));
+    assert!(retest["metric"].as_str().unwrap().contains("tolerances"));
+    let logs = row(&doc, "requirements", "eu.ai_act.provider_log_keeping");
+    assert_eq!(logs["periods"][0]["period"], "6 months");
+    assert_eq!(logs["periods"][0]["family"], "common.record_keeping");
+    // Korea Art. 35(1) asks operators to endeavour: a duty of effort is SHOULD, not SHALL.
+    let effort = row(&doc, "requirements", "kr.ai_basic_act.impact_assessment");
+    assert_eq!((effort["level"].as_str(), effort["stage"].as_str()), (Some("SHOULD"), Some("performance")));
+    assert_eq!(row(&doc, "buyer_duties", "kr.ai_basic_act.impact_assessment")["level"], "SHOULD");
+    assert_eq!(row(&doc, "requirements", "kr.ai_basic_act.risk_management_plan")["level"], "SHALL");
+
+    let md = stdout(&norma(&["requirements", "examples/procurement/benefit-eligibility.yaml"]));
+    assert!(md.contains("| SHOULD | Duty of effort; the supplier shall: Endeavour to assess the impact"), "{md}");
+    let section = md.split("## Lifecycle duties").nth(1).unwrap().split("## Traceability").next().unwrap();
+    for expected in [
+        "### Recurring duties",
+        "| at least every 12 months |",
+        "### Duties triggered by events",
+        "| Report serious incidents to the market-surveillance authority | A serious incident | 15 days |",
+        "| Report incidents to the buyer within 72 hours | A serious incident | 72 hours |",
+        "| A substantial modification |",
+        "### Retention periods and deadlines",
+        "| Keep the documentation for ten years | Keeping documents | 10 years |",
+    ] {
+        assert!(section.contains(expected), "{expected} not in {section}");
+    }
+    let ko = stdout(&norma(&["requirements", "examples/procurement/benefit-eligibility.yaml", "--lang", "ko"]));
+    assert!(ko.contains("## 생애주기 의무") && ko.contains("| 15일 |") && ko.contains("최소 12개월마다"), "{ko}");
 }
 
 #[test]

@@ -61,9 +61,11 @@ fn the_xlsx_annex_has_a_summary_a_sheet_per_jurisdiction_and_the_buyer_duties() 
             "Why included",
             "Conditions",
             "Applies from",
+            "Lifecycle phase",
             "Evidence to submit",
             "When",
             "Verification",
+            "Threshold or metric",
             "Stage",
             "Accepted equivalents",
             "Response",
@@ -78,11 +80,11 @@ fn the_xlsx_annex_has_a_summary_a_sheet_per_jurisdiction_and_the_buyer_duties() 
     assert_eq!(text(eu.get((1, 0))), "S-001");
     assert_eq!(text(eu.get((1, 3))), "EU Art. 4");
     assert!(text(eu.get((1, 2))).starts_with("The supplier shall: "));
-    assert_eq!(text(eu.get((1, 17))), LITERACY);
+    assert_eq!(text(eu.get((1, 19))), LITERACY);
 
     let buyer = book.worksheet_range("Buyer duties").unwrap();
     assert_eq!(text(buyer.get((1, 0))), "B-001");
-    assert_eq!(buyer.rows().next().unwrap().len(), 14, "no response columns for the buyer's duties");
+    assert_eq!(buyer.rows().next().unwrap().len(), 16, "no response columns for the buyer's duties");
 
     let sheet = part(&bytes, "xl/worksheets/sheet2.xml");
     assert!(sheet.contains("<dataValidation type=\"list\""), "the response drop-down");
@@ -301,19 +303,19 @@ fn a_filled_xlsx_annex_is_evidence_for_assess_and_its_mistakes_name_the_cell() {
     let form = dir.path().join("filled.xlsx");
     let en = xlsx(EU_PROFILE, "en", dir.path());
     let sheet = "xl/worksheets/sheet2.xml";
-    fs::write(&form, fill_xlsx(&en, sheet, &[("M2", "comply"), ("O2", "HR-AI-2026"), ("P2", "2026-01-20")])).unwrap();
+    fs::write(&form, fill_xlsx(&en, sheet, &[("O2", "comply"), ("Q2", "HR-AI-2026"), ("R2", "2026-01-20")])).unwrap();
     assert_eq!(status(&facts, &["--responses", form.to_str().unwrap()], LITERACY), "met");
     let ko = xlsx(EU_PROFILE, "ko", dir.path());
-    fs::write(&form, fill_xlsx(&ko, sheet, &[("M2", "미충족")])).unwrap();
+    fs::write(&form, fill_xlsx(&ko, sheet, &[("O2", "미충족")])).unwrap();
     assert_eq!(status(&facts, &["--responses", form.to_str().unwrap()], LITERACY), "not_met", "Korean answers read");
 
-    fs::write(&form, fill_xlsx(&en, sheet, &[("M2", "complie"), ("O2", "HR"), ("P2", "2026-13-01")])).unwrap();
+    fs::write(&form, fill_xlsx(&en, sheet, &[("O2", "complie"), ("Q2", "HR"), ("R2", "2026-13-01")])).unwrap();
     let o = norma(&["assess", &facts, "--responses", form.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("filled.xlsx: EU!M2: `complie` is not an answer"), "{err}");
+    assert!(err.contains("filled.xlsx: EU!O2: `complie` is not an answer"), "{err}");
     assert!(err.contains("did you mean `comply`?"), "{err}");
-    assert!(err.contains("EU!P2: the evidence date of S-001 is `2026-13-01`"), "{err}");
+    assert!(err.contains("EU!R2: the evidence date of S-001 is `2026-13-01`"), "{err}");
 
     // A workbook that is not an annex, and a file that is neither a workbook nor text.
     let mut other = zip::ZipWriter::new(Cursor::new(Vec::new()));

@@ -139,9 +139,6 @@ const SINGLE: &[&str] = &[
 ];
 
 const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
-/// The phases of an AI system's life in which a duty is performed, in order.
-pub(super) const PHASES: &[&str] =
-    &["design", "development", "validation", "deployment", "operation", "maintenance", "retirement"];
 /// Relation words of crosswalks and standards.
 pub(super) const RELATIONS: &[&str] = &["equivalent", "partial", "stricter", "weaker", "related", "none"];
 
@@ -276,7 +273,7 @@ fn check_languages(
 fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
     if let ClauseKind::Phase(phases) = kind {
         for p in phases {
-            check_word(p, PHASES, "lifecycle phase", context, diags);
+            check_word(p, crate::model::PHASES, "lifecycle phase", context, diags);
         }
         return;
     }

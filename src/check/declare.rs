@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Checker;
-use super::clauses::{Owner, PHASES, check_clauses};
+use super::clauses::{Owner, check_clauses};
 use crate::diagnostics::{Code, Context, Diagnostic, did_you_mean_help};
 use crate::model::{EnumDef, EnumId, Fact, FactId, Item, ItemId, Lifecycle, Localized, Module, ModuleId, Type};
 use crate::syntax::ast::{self, ClauseKind, FactType, ItemHead, ItemKind, ModuleKind};
@@ -358,7 +358,7 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         binds: Vec::new(),
         families: Vec::new(),
         lifecycle: Lifecycle {
-            phases: PHASES
+            phases: crate::model::PHASES
                 .iter()
                 .filter(|p| {
                     c.iter().any(|x| matches!(&x.kind, ClauseKind::Phase(l) if l.iter().any(|i| i.name == **p)))

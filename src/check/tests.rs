@@ -471,6 +471,8 @@ fn every_shipped_family_is_used_and_the_periods_are_the_laws() {
     assert!(
         retention.contains(&("kr.ai_basic_act.safety_trust_documentation".to_string(), Some("5 years".to_string())))
     );
+    let incidents = members("common.incident_reporting");
+    assert!(incidents.contains(&("eu.ai_act.serious_incident_reporting".to_string(), Some("15 days".to_string()))));
     let representative = members("common.representative");
     assert!(
         representative.iter().any(|(n, _)| n.starts_with("eu."))
@@ -550,4 +552,38 @@ fn lifecycle_clauses_are_checked() {
     assert_eq!(codes(&d), vec!["N0901"], "a prohibition is not a duty of effort");
     let (_, d) = with_events("  when f.serious_incident\n");
     assert_eq!(codes(&d), vec!["N0108"], "an event is not a condition");
+}
+
+#[test]
+fn the_shipped_deadlines_and_duties_of_effort_are_the_laws() {
+    let mut sources = Sources::new();
+    crate::embedded::add_to(&mut sources);
+    let (policy, _) = crate::check_sources(&sources);
+    let norm = |id: &str| policy.items.iter().find(|i| i.qualified == id).unwrap();
+    let on = |id: &str| -> Vec<(String, Option<String>)> {
+        norm(id)
+            .lifecycle
+            .on
+            .iter()
+            .map(|e| (policy.item(e.event).unwrap().qualified.clone(), e.within.as_ref().map(ToString::to_string)))
+            .collect()
+    };
+    // EU AI Act Art. 73(2): 15 days after becoming aware; Art. 52(1): two weeks.
+    assert_eq!(
+        on("eu.ai_act.serious_incident_reporting"),
+        vec![("common.serious_incident".into(), Some("15 days".into()))]
+    );
+    assert_eq!(
+        on("eu.ai_act.systemic_risk_notification"),
+        vec![("eu.ai_act.high_impact_threshold_met".into(), Some("2 weeks".into()))]
+    );
+    assert_eq!(on("eu.ai_act.conformity_reassessment"), vec![("common.substantial_modification".into(), None)]);
+    // Korea Art. 35(1): 노력하여야 — the only duty of effort of the shipped laws.
+    let effort: Vec<&str> = policy
+        .items
+        .iter()
+        .filter(|i| i.lifecycle.effort && !i.qualified.starts_with("procurement."))
+        .map(|i| i.qualified.as_str())
+        .collect();
+    assert_eq!(effort, vec!["kr.ai_basic_act.impact_assessment"]);
 }

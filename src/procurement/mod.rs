@@ -21,7 +21,8 @@ use serde::Serialize;
 use crate::engine::{AssessOptions, Engine, FactsFile};
 use crate::facts::Facts;
 use crate::model::{FactId, Policy};
-use crate::outcome::{Assessment, Norm, Provenance, Reason, StandardRef};
+use crate::outcome::{Assessment, EventTrigger, Norm, Provenance, Reason, StandardRef, pick};
+use crate::syntax::ast::ItemKind;
 use crate::value::Value;
 pub use profile::Profile;
 
@@ -133,13 +134,25 @@ pub struct EvidenceAsk {
     pub title: Option<String>,
 }
 
+/// A period the law sets for a requirement's subject: how long to keep logs or documents, a
+/// deadline.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RowPeriod {
+    /// The obligation family whose subject it is, e.g. `common.record_keeping`.
+    pub family: String,
+    /// The family's title in `lang`.
+    pub title: Option<String>,
+    /// The period, e.g. `6 months`.
+    pub period: String,
+}
+
 /// One requirement (or, for the buyer, one duty).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Row {
     /// `S-001` for the supplier, `B-001` for the buyer; stable for the same profile and policies.
     pub id: String,
     /// `SHALL` (the law requires it) or `SHOULD` (good practice from the high-safety pack, not
-    /// law).
+    /// law; or a duty of effort under the law, such as Korea's Art. 35(1) "endeavour").
     pub level: String,
     /// `prohibition` (the system must not do it) or `obligation`.
     pub kind: String,
@@ -159,11 +172,24 @@ pub struct Row {
     pub applies_from: Option<String>,
     /// It starts applying during the contract term, after go-live.
     pub during_term: bool,
+    /// The lifecycle phases in which the duty is performed, in lifecycle order (`design`,
+    /// `development`, `validation`, `deployment`, `operation`, `maintenance`, `retirement`).
+    pub phases: Vec<String>,
     /// Evidence to submit.
     pub evidence: Vec<EvidenceAsk>,
-    /// When to submit it: `bid` (a declaration with the bid), `on_delivery`, or `by_date` (before
-    /// `applies_from`).
-    pub submit: String,
+    /// When to submit it, in order: `bid` (with the bid: a declaration for a prohibition, the
+    /// offer's answer for an award criterion), `before_award` (evidence checked before the award),
+    /// `on_delivery`, `by_date` (before `applies_from`), `periodically` (again at each `every`),
+    /// `on_event` (on each of `events`).
+    pub submit: Vec<String>,
+    /// The cadence at which the duty recurs, e.g. `12 months`.
+    pub every: Option<String>,
+    /// The events that trigger the duty, with the time allowed after each.
+    pub events: Vec<EventTrigger>,
+    /// Periods the law (or the pack) sets for the duty's subject, e.g. logs kept 6 months.
+    pub periods: Vec<RowPeriod>,
+    /// The threshold or metric by which performance is judged, in `lang`.
+    pub metric: Option<String>,
     /// How it is verified: `declaration` (the supplier's statement) or `document_review` (review
     /// of the evidence).
     pub verification: String,
@@ -229,7 +255,14 @@ enum Source {
 
 /// The requirement rows of one side: norms that apply on go-live, or start during the term.
 /// Ids continue after `before` rows.
-fn rows(at_start: &[(&str, &Norm)], at_end: &[(&str, &Norm)], prefix: &str, source: Source, before: usize) -> Vec<Row> {
+fn rows(
+    at_start: &[(&str, &Norm)],
+    at_end: &[(&str, &Norm)],
+    families: &BTreeMap<String, Option<String>>,
+    prefix: &str,
+    source: Source,
+    before: usize,
+) -> Vec<Row> {
     let end_norms: BTreeMap<&str, &Norm> = at_end.iter().map(|(_, n)| (n.id.as_str(), *n)).collect();
     let mut picked: Vec<(String, &Norm, Option<String>, bool)> = Vec::new();
     for &(jurisdiction, n) in at_start {
@@ -259,10 +292,23 @@ fn rows(at_start: &[(&str, &Norm)], at_end: &[(&str, &Norm)], prefix: &str, sour
             title: n.title.clone(),
         };
         let twin = n.crosswalks.iter().filter(|c| c.relation == "equivalent").find_map(|c| placed.get(&c.target));
+        let periods: Vec<RowPeriod> = n
+            .families
+            .iter()
+            .filter_map(|f| {
+                Some(RowPeriod {
+                    family: f.family.clone(),
+                    title: families.get(&f.family).cloned().flatten(),
+                    period: f.period.clone()?,
+                })
+            })
+            .collect();
+        let binding = source == Source::Law && !n.lifecycle.effort;
         if let Some(&at) = twin
             && let Some(row) = rows.get_mut(at)
         {
             row.legal_basis.push(basis);
+            merge_lifecycle(row, n, periods, binding, source);
             placed.insert(n.id.clone(), at);
             continue;
         }
@@ -273,9 +319,10 @@ fn rows(at_start: &[(&str, &Norm)], at_end: &[(&str, &Norm)], prefix: &str, sour
         } else {
             Vec::new()
         };
-        rows.push(Row {
+        let l = &n.lifecycle;
+        let mut row = Row {
             id: format!("{prefix}-{:03}", before + rows.len() + 1),
-            level: if source == Source::Law { "SHALL" } else { "SHOULD" }.into(),
+            level: if binding { "SHALL" } else { "SHOULD" }.into(),
             kind: n.kind.clone(),
             requirement: n.title.clone().unwrap_or_else(|| n.id.clone()),
             text: n.text.clone(),
@@ -284,19 +331,17 @@ fn rows(at_start: &[(&str, &Norm)], at_end: &[(&str, &Norm)], prefix: &str, sour
             conditions,
             applies_from,
             during_term,
+            phases: l.phases.clone(),
             evidence: n
                 .evidence
                 .iter()
                 .map(|e| EvidenceAsk { evidence: e.evidence.clone(), title: e.title.clone() })
                 .collect(),
-            submit: if prohibition {
-                "bid"
-            } else if during_term {
-                "by_date"
-            } else {
-                "on_delivery"
-            }
-            .into(),
+            submit: Vec::new(),
+            every: l.every.clone(),
+            events: l.events.clone(),
+            periods,
+            metric: l.metric.clone(),
             verification: if n.evidence.is_empty() { "declaration" } else { "document_review" }.into(),
             stage: match (source, prohibition) {
                 (Source::Guidance, _) => "award",
@@ -306,9 +351,64 @@ fn rows(at_start: &[(&str, &Norm)], at_end: &[(&str, &Norm)], prefix: &str, sour
             .into(),
             equivalents: n.standards.clone(),
             penalty: n.penalty.clone(),
-        });
+        };
+        row.submit = submit(&row, source);
+        rows.push(row);
     }
     rows
+}
+
+/// When the evidence of a row is due: see [`Row::submit`].
+fn submit(row: &Row, source: Source) -> Vec<String> {
+    if row.kind == "prohibition" {
+        return vec!["bid".into()];
+    }
+    let mut out: Vec<&str> = Vec::new();
+    if source == Source::Guidance {
+        out.push("bid");
+        if !row.evidence.is_empty() {
+            out.push("before_award");
+        }
+    } else if row.during_term {
+        out.push("by_date");
+    } else {
+        out.push("on_delivery");
+    }
+    if row.every.is_some() {
+        out.push("periodically");
+    }
+    if !row.events.is_empty() {
+        out.push("on_event");
+    }
+    out.into_iter().map(String::from).collect()
+}
+
+/// Adds the lifecycle of an equivalent norm to its row: the phases, events and periods of both,
+/// the shorter cadence, and `SHALL` when either binds.
+fn merge_lifecycle(row: &mut Row, n: &Norm, periods: Vec<RowPeriod>, binding: bool, source: Source) {
+    let l = &n.lifecycle;
+    for p in &l.phases {
+        if !row.phases.contains(p) {
+            row.phases.push(p.clone());
+        }
+    }
+    row.phases.sort_by_key(|p| crate::model::PHASES.iter().position(|x| x == p));
+    for e in &l.events {
+        if !row.events.iter().any(|x| x.event == e.event && x.within == e.within) {
+            row.events.push(e.clone());
+        }
+    }
+    row.periods.extend(periods);
+    if row.every.is_none() {
+        row.every = l.every.clone();
+    }
+    if row.metric.is_none() {
+        row.metric = l.metric.clone();
+    }
+    if binding {
+        row.level = "SHALL".into();
+    }
+    row.submit = submit(row, source);
 }
 
 /// The classification statements as of go-live.
@@ -376,7 +476,15 @@ pub fn derive(engine: &Engine, facts: &FactsFile, profile: &Profile, lang: &str)
     let supplier_end = at(&supplier, profile.contract_end);
     let buyer_start = at(&buyer, profile.go_live);
     let buyer_end = at(&buyer, profile.contract_end);
-    let mut requirements = rows(&of_assessment(&supplier_start), &of_assessment(&supplier_end), "S", Source::Law, 0);
+    let families: BTreeMap<String, Option<String>> = policy
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Family)
+        .map(|i| (i.qualified.clone(), pick(&i.titles, lang, None)))
+        .collect();
+    let families = &families;
+    let mut requirements =
+        rows(&of_assessment(&supplier_start), &of_assessment(&supplier_end), families, "S", Source::Law, 0);
     if profile.safety_level == "high-safety" {
         let guidance = |date| {
             let mut o = options.clone();
@@ -384,7 +492,7 @@ pub fn derive(engine: &Engine, facts: &FactsFile, profile: &Profile, lang: &str)
             engine.guidance_norms(&supplier, &o, HIGH_SAFETY_PACK)
         };
         let (start, end) = (guidance(profile.go_live), guidance(profile.contract_end));
-        let extra = rows(&of_guidance(&start), &of_guidance(&end), "S", Source::Guidance, requirements.len());
+        let extra = rows(&of_guidance(&start), &of_guidance(&end), families, "S", Source::Guidance, requirements.len());
         requirements.extend(extra);
     }
     Requirements {
@@ -406,6 +514,6 @@ pub fn derive(engine: &Engine, facts: &FactsFile, profile: &Profile, lang: &str)
         },
         classification: classification(&buyer_start),
         requirements,
-        buyer_duties: rows(&of_assessment(&buyer_start), &of_assessment(&buyer_end), "B", Source::Law, 0),
+        buyer_duties: rows(&of_assessment(&buyer_start), &of_assessment(&buyer_end), families, "B", Source::Law, 0),
     }
 }

@@ -3,17 +3,19 @@
 //! catalog.
 
 use super::{Requirements, Row};
+use crate::report::text::Locale;
 
 /// The message catalog of one language (`messages.LANG.json`).
 #[derive(Debug, Clone)]
 pub struct Words {
     catalog: serde_json::Value,
+    locale: Locale,
 }
 
 impl Words {
     /// The words of `catalog`, a parsed message catalog.
     pub fn new(catalog: serde_json::Value) -> Words {
-        Words { catalog }
+        Words { locale: Locale::from_catalog(&catalog), catalog }
     }
 
     /// The embedded catalog of `lang` (`en` or `ko`; anything else is English).
@@ -24,6 +26,11 @@ impl Words {
     /// The catalog's text for `key`, or the key itself when the catalog lacks it.
     pub fn get(&self, key: &str) -> String {
         self.catalog.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string()
+    }
+
+    /// A length of time (`12 months`) in the catalog's language.
+    pub fn period(&self, value: &str) -> String {
+        self.locale.period(value)
     }
 }
 
@@ -54,9 +61,11 @@ pub const COLUMNS: &[&str] = &[
     "req_why",
     "req_conditions",
     "applies_from",
+    "req_phase",
     "req_evidence",
     "req_submit",
     "req_verification",
+    "req_threshold",
     "req_stage",
     "req_equivalents",
 ];
@@ -97,27 +106,69 @@ fn value(v: &serde_json::Value, words: &Words) -> String {
     }
 }
 
+/// The catalog key of the phrase that introduces a row: "The supplier shall:", "… should:" for
+/// good practice, "… shall endeavour to:" for a duty of effort.
+pub fn phrase_key(row: &Row, party: Party) -> String {
+    let suffix = match (row.level.as_str(), row.legal_basis.iter().any(|b| b.source == "law")) {
+        ("SHOULD", true) => "_effort",
+        ("SHOULD", false) => "_SHOULD",
+        _ => "",
+    };
+    format!("req_phrase_{}_{}{suffix}", party.word(), row.kind)
+}
+
+/// When a row's evidence is due: `on delivery; periodically`.
+pub fn when(row: &Row, words: &Words) -> String {
+    row.submit
+        .iter()
+        .map(|s| match (&row.applies_from, s.as_str()) {
+            (Some(d), "by_date") => format!("{} {d}", words.get("req_submit_by_date")),
+            (_, submit) => words.get(&format!("req_submit_{submit}")),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The threshold or metric of a row: its metric, its cadence, each event with the time allowed,
+/// each period the law sets (`every 12 months; serious incident: within 15 days`).
+pub fn threshold(row: &Row, words: &Words) -> String {
+    let mut parts: Vec<String> = row.metric.iter().cloned().collect();
+    if let Some(every) = &row.every {
+        parts.push(words.get("req_every").replace("{period}", &words.period(every)));
+    }
+    for e in &row.events {
+        let event = e.title.clone().unwrap_or_else(|| e.event.clone());
+        parts.push(match &e.within {
+            Some(w) => words.get("req_within").replace("{event}", &event).replace("{period}", &words.period(w)),
+            None => words.get("req_on").replace("{event}", &event),
+        });
+    }
+    for p in &row.periods {
+        let family = p.title.clone().unwrap_or_else(|| p.family.clone());
+        parts.push(format!("{family}: {}", words.period(&p.period)));
+    }
+    parts.join("; ")
+}
+
 /// The cells of a row under [`COLUMNS`].
 pub fn cells(row: &Row, party: Party, words: &Words) -> Vec<String> {
-    let when = match (&row.applies_from, row.submit.as_str()) {
-        (Some(d), "by_date") => format!("{} {d}", words.get("req_submit_by_date")),
-        (_, submit) => words.get(&format!("req_submit_{submit}")),
-    };
     vec![
         row.id.clone(),
         words.get(&format!("req_level_{}", row.level)),
-        format!("{} {}", words.get(&format!("req_phrase_{}_{}", party.word(), row.kind)), row.requirement),
+        format!("{} {}", words.get(&phrase_key(row, party)), row.requirement),
         legal_basis(row),
         row.why.iter().map(|w| reason(w, words)).collect::<Vec<_>>().join(", "),
         row.conditions.join(", "),
         row.applies_from.clone().unwrap_or_default(),
+        row.phases.iter().map(|p| words.get(&format!("phase_{p}"))).collect::<Vec<_>>().join(", "),
         row.evidence
             .iter()
             .map(|e| e.title.clone().unwrap_or_else(|| e.evidence.clone()))
             .collect::<Vec<_>>()
             .join("; "),
-        when,
+        when(row, words),
         words.get(&format!("req_verification_{}", row.verification)),
+        threshold(row, words),
         words.get(&format!("req_stage_{}", row.stage)),
         row.equivalents
             .iter()

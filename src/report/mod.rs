@@ -5,7 +5,7 @@
 //! inject markup into a report.
 
 mod charts;
-mod text;
+pub(crate) mod text;
 mod view;
 
 use std::collections::BTreeMap;
