@@ -257,7 +257,13 @@ fn add_responses(engine: &mut Engine, facts: &mut FactsFile, path: &Path) -> Res
 }
 
 /// `norma assess`.
-pub fn assess(args: &EvalArgs, outputs: &Outputs<'_>, fail_on: &[FailOn], responses: Option<&Path>) -> u8 {
+pub fn assess(
+    args: &EvalArgs,
+    outputs: &Outputs<'_>,
+    fail_on: &[FailOn],
+    responses: Option<&Path>,
+    previous: Option<&Path>,
+) -> u8 {
     let (mut engine, mut facts, options) = match prepare(args) {
         Ok(x) => x,
         Err(code) => return code,
@@ -272,7 +278,17 @@ pub fn assess(args: &EvalArgs, outputs: &Outputs<'_>, fail_on: &[FailOn], respon
         Ok(t) => t,
         Err(code) => return code,
     };
-    let assessment = engine.assess(&facts, &options);
+    let before = match previous.map(super::diff::read_assessment).transpose() {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let mut assessment = engine.assess(&facts, &options);
+    if let Some(before) = before {
+        match norma::diff::Snapshot::from_assessment(&assessment) {
+            Ok(after) => assessment.change = Some(norma::diff::compare(&before, &after, &assessment.lang)),
+            Err(e) => return usage(format!("the assessment cannot be compared: {e}")),
+        }
+    }
     let text = match format {
         OutFormat::Json => json(&assessment),
         OutFormat::Text => super::summary::assessment(&assessment),

@@ -19,6 +19,8 @@ pub use text::{Locale, escape_markdown};
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("gap.md.j2", include_str!("../../templates/gap.md.j2")),
     ("gap.html.j2", include_str!("../../templates/gap.html.j2")),
+    ("change.md.j2", include_str!("../../templates/change.md.j2")),
+    ("diff.md.j2", include_str!("../../templates/diff.md.j2")),
     ("style.css", include_str!("../../templates/style.css")),
     ("requirements.md.j2", include_str!("../../templates/requirements.md.j2")),
     ("requirements.html.j2", include_str!("../../templates/requirements.html.j2")),
@@ -85,6 +87,9 @@ impl Templates {
 /// The style sheet the HTML templates include.
 const STYLE: &str = "style.css";
 
+/// The changes between two assessments, which the Markdown gap report and the diff include.
+const CHANGE: &str = "change.md.j2";
+
 fn fail(e: Error) -> ReportError {
     ReportError(format!("the report template failed: {e}"))
 }
@@ -108,6 +113,10 @@ fn environment(
     if name.ends_with(".html.j2") {
         let css = templates.get(STYLE).ok_or_else(|| ReportError(format!("no template `{STYLE}`")))?;
         env.add_template_owned(STYLE, css.to_string()).map_err(fail)?;
+    }
+    if name == "gap.md.j2" || name == "diff.md.j2" {
+        let change = templates.get(CHANGE).ok_or_else(|| ReportError(format!("no template `{CHANGE}`")))?;
+        env.add_template_owned(CHANGE, change.to_string()).map_err(fail)?;
     }
     env.add_filter("md", |v: Value| -> Result<String, Error> {
         if v.is_none() || v.is_undefined() {
@@ -166,6 +175,15 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
     };
     let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
     Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
+}
+
+/// Renders the comparison of two assessments (`norma diff`) in Markdown.
+pub fn render_diff(d: &crate::diff::Diff, templates: &Templates) -> Result<String, ReportError> {
+    let name = "diff.md.j2";
+    let (env, catalog) = environment(templates, &d.lang, name)?;
+    let context = minijinja::context! { c => Value::from_serialize(d), t => Value::from_serialize(&catalog) };
+    let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
+    Ok(single_blank_lines(&text))
 }
 
 /// Collapses runs of blank lines into one, so that Markdown templates can lay out their
