@@ -47,8 +47,9 @@ enum Command {
     Assess {
         #[command(flatten)]
         args: assess::EvalArgs,
-        /// `text` (a summary), `md` or `html` (the gap-analysis report) or `json` (the
-        /// `norma.assessment/v1` document).
+        /// `text` (a summary), `md` or `html` (the gap-analysis report), `json` (the
+        /// `norma.assessment/v1` document), `sarif` (SARIF 2.1.0 for code scanning) or `junit`
+        /// (JUnit XML for CI).
         #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
         format: assess::OutFormat,
         /// A folder of templates replacing the embedded ones of the same name (`gap.md.j2`,

@@ -5,6 +5,8 @@
 //! inject markup into a report.
 
 mod charts;
+mod junit;
+mod sarif;
 mod text;
 mod view;
 
@@ -13,6 +15,8 @@ use std::collections::BTreeMap;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};
 
 use crate::outcome::Assessment;
+pub use junit::escape as escape_xml;
+pub use sarif::Places;
 pub use text::{Locale, escape_markdown};
 
 /// The embedded templates and catalogs: (name, text).
@@ -89,6 +93,11 @@ const STYLE: &str = "style.css";
 
 /// The changes between two assessments, which the Markdown gap report and the diff include.
 const CHANGE: &str = "change.md.j2";
+
+/// The catalog's word for `key`, or the key itself when the catalog lacks it.
+fn word(catalog: &serde_json::Value, key: &str) -> String {
+    catalog.get(key).and_then(serde_json::Value::as_str).unwrap_or(key).to_string()
+}
 
 fn fail(e: Error) -> ReportError {
     ReportError(format!("the report template failed: {e}"))
@@ -175,6 +184,19 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
     };
     let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
     Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
+}
+
+/// Renders an assessment as a SARIF 2.1.0 log: a result per gap, located at the facts file's
+/// `places`.
+pub fn render_sarif(a: &Assessment, places: &Places, templates: &Templates) -> Result<String, ReportError> {
+    let log = sarif::log(a, places, &templates.catalog(&a.lang)?);
+    serde_json::to_string_pretty(&log).map(|t| t + "\n").map_err(|e| ReportError(e.to_string()))
+}
+
+/// Renders an assessment as a JUnit XML report; unknown norms fail when `unknown_fails`, else
+/// they are skipped.
+pub fn render_junit(a: &Assessment, unknown_fails: bool, templates: &Templates) -> Result<String, ReportError> {
+    Ok(junit::report(a, unknown_fails, &templates.catalog(&a.lang)?))
 }
 
 /// Renders the comparison of two assessments (`norma diff`) in Markdown.
