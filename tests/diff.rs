@@ -150,6 +150,11 @@ fn what_is_not_an_assessment_is_refused_with_the_file_named() {
     let o = run(&[&before, &dir.path().join("missing.json")], &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing.json`"), "{}", stderr(&o));
+    let big = dir.path().join("big.json");
+    fs::File::create(&big).unwrap().set_len(norma::diff::MAX_ASSESSMENT_BYTES as u64 + 1).unwrap();
+    let o = run(&[&big, &before], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("big.json` is 67108865 bytes; assessments are limited to"), "{}", stderr(&o));
     let o = norma(&["assess", AFTER, "--previous", other.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty(), "nothing is written for bad input");
@@ -187,6 +192,12 @@ fn assess_previous_adds_the_change_to_every_report() {
     let json: serde_json::Value = serde_json::from_str(&assess("json", "en")).unwrap();
     assert_eq!(json["change"]["schema"], "norma.diff/v1");
     assert_eq!(json["change"]["regressed"], true);
+    let text = assess("text", "en");
+    assert!(
+        text.contains("Change since the last assessment (as of 2026-11-26):\n  EU: 2 new gaps · 0 worse"),
+        "{text}"
+    );
+    assert!(assess("text", "ko").contains("지난 평가(2026-11-26) 이후 변경 사항:"));
     // Without --previous there is no change member.
     let o = norma(&["assess", AFTER, "--as-of", "2026-11-26", "--format", "json"]);
     assert!(serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap().get("change").is_none());
