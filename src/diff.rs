@@ -2,7 +2,8 @@
 //! worsened gaps, other status changes, re-classifications, and the facts and evidence both
 //! assessments recorded with different values. Assessments are read back through a small read
 //! model holding only the fields compared, so a `norma.assessment/v1` document from any engine
-//! version that keeps those fields can be compared. Documentation: `docs/reports.md`.
+//! version that keeps those fields can be compared. Field by field: `docs/assessment-schema.md`
+//! (the `change` member); the reports: `docs/reports.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
