@@ -9,7 +9,7 @@
 //! assert_eq!(assessment.schema, "norma.assessment/v1");
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -216,6 +216,23 @@ impl Engine {
             facts_file: facts.name.clone(),
             instruments,
         }
+    }
+
+    /// Where the facts file gives each fact (`system.use_cases`) and piece of evidence
+    /// (`evidence.NAME`): 1-based line and column of its key.
+    pub fn fact_places(&self, facts: &FactsFile) -> BTreeMap<String, (usize, usize)> {
+        let place = |span: &crate::source::Span| self.sources.get(span.file).map(|f| f.line_col(span.start));
+        let facts_given = facts
+            .facts
+            .places
+            .iter()
+            .filter_map(|(fid, span)| Some((self.policy.fact(*fid)?.name.clone(), place(span)?)));
+        let evidence_given = facts
+            .facts
+            .evidence_places
+            .iter()
+            .filter_map(|(item, span)| Some((format!("evidence.{}", self.policy.item(*item)?.name), place(span)?)));
+        facts_given.chain(evidence_given).collect()
     }
 
     /// The jurisdiction codes of the instruments.

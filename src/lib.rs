@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod embedded;
 mod engine;
 pub mod eval;

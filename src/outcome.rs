@@ -47,6 +47,9 @@ pub struct Assessment {
     pub rules: BTreeMap<String, Step>,
     /// The obligation families the assessed norms belong to, by full id.
     pub families: BTreeMap<String, Family>,
+    /// What changed since an earlier assessment (`norma assess --previous`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<crate::diff::Diff>,
 }
 
 /// An obligation family: duties of the same kind across laws (record retention, representatives,
@@ -887,6 +890,7 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
         rules: b.traced.borrow().iter().filter_map(|r| b.step(*r)).map(|s| (s.rule.clone(), s)).collect(),
         families: b.families(&jurisdictions),
         jurisdictions,
+        change: None,
     }
 }
 

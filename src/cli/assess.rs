@@ -67,6 +67,10 @@ pub enum OutFormat {
     Md,
     /// The gap-analysis report as one self-contained HTML page (pictures inline, prints on A4).
     Html,
+    /// SARIF 2.1.0 for code scanning: a result per gap, at the facts file line that causes it.
+    Sarif,
+    /// JUnit XML for CI: a test suite per jurisdiction, a test case per norm.
+    Junit,
 }
 
 /// Statuses that make `assess` exit 1.
@@ -257,7 +261,13 @@ fn add_responses(engine: &mut Engine, facts: &mut FactsFile, path: &Path) -> Res
 }
 
 /// `norma assess`.
-pub fn assess(args: &EvalArgs, outputs: &Outputs<'_>, fail_on: &[FailOn], responses: Option<&Path>) -> u8 {
+pub fn assess(
+    args: &EvalArgs,
+    outputs: &Outputs<'_>,
+    fail_on: &[FailOn],
+    responses: Option<&Path>,
+    previous: Option<&Path>,
+) -> u8 {
     let (mut engine, mut facts, options) = match prepare(args) {
         Ok(x) => x,
         Err(code) => return code,
@@ -272,10 +282,29 @@ pub fn assess(args: &EvalArgs, outputs: &Outputs<'_>, fail_on: &[FailOn], respon
         Ok(t) => t,
         Err(code) => return code,
     };
-    let assessment = engine.assess(&facts, &options);
+    let before = match previous.map(super::diff::read_assessment).transpose() {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let mut assessment = engine.assess(&facts, &options);
+    if let Some(before) = before {
+        match norma::diff::Snapshot::from_assessment(&assessment) {
+            Ok(after) => assessment.change = Some(norma::diff::compare(&before, &after, &assessment.lang)),
+            Err(e) => return usage(format!("the assessment cannot be compared: {e}")),
+        }
+    }
+    let failing: BTreeSet<&str> = fail_on.iter().map(|f| f.word()).collect();
     let text = match format {
         OutFormat::Json => json(&assessment),
         OutFormat::Text => super::summary::assessment(&assessment),
+        OutFormat::Sarif => match norma::report::render_sarif(&assessment, &engine.fact_places(&facts), &templates) {
+            Ok(t) => t,
+            Err(e) => return usage(e.to_string()),
+        },
+        OutFormat::Junit => match norma::report::render_junit(&assessment, failing.contains("unknown"), &templates) {
+            Ok(t) => t,
+            Err(e) => return usage(e.to_string()),
+        },
         OutFormat::Md | OutFormat::Html => {
             let report =
                 if format == OutFormat::Md { norma::report::Format::Markdown } else { norma::report::Format::Html };
@@ -289,7 +318,6 @@ pub fn assess(args: &EvalArgs, outputs: &Outputs<'_>, fail_on: &[FailOn], respon
     if code != OK {
         return code;
     }
-    let failing: BTreeSet<&str> = fail_on.iter().map(|f| f.word()).collect();
     let found = assessment.jurisdictions.iter().flat_map(|j| &j.norms).any(|n| failing.contains(n.status.as_str()));
     if found { FINDINGS } else { OK }
 }
@@ -303,7 +331,7 @@ pub fn questions(args: &EvalArgs, format: OutFormat) -> u8 {
     let assessment = engine.assess(&facts, &options);
     match format {
         OutFormat::Json => out(&(serde_json::to_string_pretty(&assessment.questions).unwrap_or_default() + "\n")),
-        OutFormat::Text | OutFormat::Md | OutFormat::Html => {
+        OutFormat::Text | OutFormat::Md | OutFormat::Html | OutFormat::Sarif | OutFormat::Junit => {
             out(&super::summary::questions(&assessment.questions, &assessment.lang))
         }
     }

@@ -3,6 +3,7 @@
 
 mod assess;
 mod check;
+mod diff;
 mod files;
 mod fmt;
 mod requirements;
@@ -46,8 +47,9 @@ enum Command {
     Assess {
         #[command(flatten)]
         args: assess::EvalArgs,
-        /// `text` (a summary), `md` or `html` (the gap-analysis report) or `json` (the
-        /// `norma.assessment/v1` document).
+        /// `text` (a summary), `md` or `html` (the gap-analysis report), `json` (the
+        /// `norma.assessment/v1` document), `sarif` (SARIF 2.1.0 for code scanning) or `junit`
+        /// (JUnit XML for CI).
         #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
         format: assess::OutFormat,
         /// A folder of templates replacing the embedded ones of the same name (`gap.md.j2`,
@@ -64,6 +66,30 @@ enum Command {
         /// `.xlsx` annex): its answers add evidence; evidence in the facts file wins.
         #[arg(long, value_name = "FORM")]
         responses: Option<PathBuf>,
+        /// An earlier assessment of the system (`--format json`): the report gets a "Change since
+        /// the last assessment" section (`change` in JSON), as `norma diff` shows it.
+        #[arg(long, value_name = "OLD.json")]
+        previous: Option<PathBuf>,
+    },
+    /// Compare two assessments of one system (`norma assess … --format json`, earlier first):
+    /// new, resolved and worsened gaps, re-classifications, changed facts and evidence.
+    ///
+    /// Exit codes: 0 nothing regressed, 1 a norm assessed both times got worse (for CI), 2 bad
+    /// input or usage.
+    Diff {
+        /// The earlier assessment (`norma.assessment/v1` JSON).
+        old: PathBuf,
+        /// The later assessment.
+        new: PathBuf,
+        /// `md` (for people) or `json` (the `norma.diff/v1` document).
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Md)]
+        format: diff::DiffFormat,
+        /// Language of the fixed words.
+        #[arg(long, value_enum, default_value_t = assess::Lang::En)]
+        lang: assess::Lang,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Derive tender requirements from a procurement profile: the supplier's duties on the
     /// go-live date and during the contract term, the buyer's own duties, and the classification.
@@ -220,13 +246,14 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Assess { args, format, out, fail_on, templates, responses } => {
+        Command::Assess { args, format, out, fail_on, templates, responses, previous } => {
             let outputs = assess::Outputs { format, out_file: out.as_deref(), templates: templates.as_deref() };
-            assess::assess(&args, &outputs, &fail_on, responses.as_deref())
+            assess::assess(&args, &outputs, &fail_on, responses.as_deref(), previous.as_deref())
         }
         Command::Requirements { profile, format, lang, out, policies, templates } => {
             requirements::requirements(&profile, format, lang, out.as_deref(), &policies, templates.as_deref())
         }
+        Command::Diff { old, new, format, lang, out } => diff::run(&old, &new, format, lang, out.as_deref()),
         Command::Questions { args, format } => assess::questions(&args, format),
         Command::Explain { args, norm } => assess::explain(&args, &norm),
         Command::Facts { format, lang, policies } => facts_doc(format, lang, &policies),

@@ -99,10 +99,44 @@ pub fn assessment(a: &Assessment) -> String {
             ));
         }
     }
+    if let Some(c) = &a.change {
+        out.push_str(&change(c, ko));
+    }
     if !a.questions.is_empty() {
         out.push('\n');
         out.push_str(&questions(&a.questions, &a.lang));
     }
+    out
+}
+
+/// The change since an earlier assessment, one line per jurisdiction that changed.
+fn change(c: &norma::diff::Diff, ko: bool) -> String {
+    let mut out = if ko {
+        format!("\n지난 평가({}) 이후 변경 사항:\n", c.before.as_of)
+    } else {
+        format!("\nChange since the last assessment (as of {}):\n", c.before.as_of)
+    };
+    for j in &c.jurisdictions {
+        let counts = [j.new_gaps.len(), j.regressions.len(), j.resolved.len(), j.other.len(), j.labels.len()];
+        if counts.iter().all(|n| *n == 0) {
+            continue;
+        }
+        let [new_gaps, worse, resolved, other, labels] = counts;
+        out.push_str(&if ko {
+            format!("  {}: 새로운 격차 {new_gaps} · 악화 {worse} · 해소 {resolved} · 기타 {other} · 분류 변경 {labels}\n", j.id)
+        } else {
+            format!(
+                "  {}: {new_gaps} new gaps · {worse} worse · {resolved} resolved · {other} other · {labels} re-classified\n",
+                j.id
+            )
+        });
+    }
+    out.push_str(match (c.regressed, ko) {
+        (true, false) => "  Something regressed; `--format md` or `norma diff` lists what.\n",
+        (false, false) => "  Nothing regressed.\n",
+        (true, true) => "  악화된 항목이 있습니다. `--format md` 또는 `norma diff`로 확인하십시오.\n",
+        (false, true) => "  악화된 항목이 없습니다.\n",
+    });
     out
 }
 

@@ -49,6 +49,8 @@ pub struct Facts {
     pub evidence: BTreeMap<ItemId, Evidence>,
     /// Where each fact is given.
     pub places: BTreeMap<FactId, Span>,
+    /// Where each piece of evidence is given (its key under `evidence:`).
+    pub evidence_places: BTreeMap<ItemId, Span>,
 }
 
 impl Facts {
@@ -395,6 +397,7 @@ impl Reader<'_> {
         for (key, value) in entries {
             let Some(name) = self.key_name(key) else { continue };
             let Some(item) = self.evidence_kind(&name, key) else { continue };
+            self.facts.evidence_places.insert(item, self.span(key));
             match &value.value {
                 Node::Null => {}
                 Node::Bool(false) => {

@@ -5,6 +5,8 @@
 //! inject markup into a report.
 
 mod charts;
+mod junit;
+mod sarif;
 pub(crate) mod text;
 mod view;
 
@@ -13,12 +15,16 @@ use std::collections::BTreeMap;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};
 
 use crate::outcome::Assessment;
+pub use junit::escape as escape_xml;
+pub use sarif::Places;
 pub use text::{Locale, escape_markdown};
 
 /// The embedded templates and catalogs: (name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("gap.md.j2", include_str!("../../templates/gap.md.j2")),
     ("gap.html.j2", include_str!("../../templates/gap.html.j2")),
+    ("change.md.j2", include_str!("../../templates/change.md.j2")),
+    ("diff.md.j2", include_str!("../../templates/diff.md.j2")),
     ("style.css", include_str!("../../templates/style.css")),
     ("requirements.md.j2", include_str!("../../templates/requirements.md.j2")),
     ("requirements.html.j2", include_str!("../../templates/requirements.html.j2")),
@@ -85,6 +91,14 @@ impl Templates {
 /// The style sheet the HTML templates include.
 const STYLE: &str = "style.css";
 
+/// The changes between two assessments, which the Markdown gap report and the diff include.
+const CHANGE: &str = "change.md.j2";
+
+/// The catalog's word for `key`, or the key itself when the catalog lacks it.
+fn word(catalog: &serde_json::Value, key: &str) -> String {
+    catalog.get(key).and_then(serde_json::Value::as_str).unwrap_or(key).to_string()
+}
+
 fn fail(e: Error) -> ReportError {
     ReportError(format!("the report template failed: {e}"))
 }
@@ -108,6 +122,10 @@ fn environment(
     if name.ends_with(".html.j2") {
         let css = templates.get(STYLE).ok_or_else(|| ReportError(format!("no template `{STYLE}`")))?;
         env.add_template_owned(STYLE, css.to_string()).map_err(fail)?;
+    }
+    if name == "gap.md.j2" || name == "diff.md.j2" {
+        let change = templates.get(CHANGE).ok_or_else(|| ReportError(format!("no template `{CHANGE}`")))?;
+        env.add_template_owned(CHANGE, change.to_string()).map_err(fail)?;
     }
     env.add_filter("md", |v: Value| -> Result<String, Error> {
         if v.is_none() || v.is_undefined() {
@@ -166,6 +184,28 @@ pub fn render(a: &Assessment, format: Format, templates: &Templates) -> Result<S
     };
     let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
     Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
+}
+
+/// Renders an assessment as a SARIF 2.1.0 log: a result per gap, located at the facts file's
+/// `places`.
+pub fn render_sarif(a: &Assessment, places: &Places, templates: &Templates) -> Result<String, ReportError> {
+    let log = sarif::log(a, places, &templates.catalog(&a.lang)?);
+    serde_json::to_string_pretty(&log).map(|t| t + "\n").map_err(|e| ReportError(e.to_string()))
+}
+
+/// Renders an assessment as a JUnit XML report; unknown norms fail when `unknown_fails`, else
+/// they are skipped.
+pub fn render_junit(a: &Assessment, unknown_fails: bool, templates: &Templates) -> Result<String, ReportError> {
+    Ok(junit::report(a, unknown_fails, &templates.catalog(&a.lang)?))
+}
+
+/// Renders the comparison of two assessments (`norma diff`) in Markdown.
+pub fn render_diff(d: &crate::diff::Diff, templates: &Templates) -> Result<String, ReportError> {
+    let name = "diff.md.j2";
+    let (env, catalog) = environment(templates, &d.lang, name)?;
+    let context = minijinja::context! { c => Value::from_serialize(d), t => Value::from_serialize(&catalog) };
+    let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
+    Ok(single_blank_lines(&text))
 }
 
 /// Collapses runs of blank lines into one, so that Markdown templates can lay out their
