@@ -40,6 +40,8 @@ pub struct FactsFile {
     pub facts: Facts,
     /// SHA-256 of its text.
     pub sha256: String,
+    /// The filled response form whose evidence was added to the facts, if any.
+    pub responses: Option<crate::outcome::ResponsesProvenance>,
 }
 
 /// How to assess.
@@ -108,7 +110,7 @@ impl Engine {
     pub fn load_facts(&mut self, name: &str, text: &str) -> Result<FactsFile, Vec<Diagnostic>> {
         let file = self.sources.add(name, text);
         let facts = crate::facts::load(&self.sources, file, &self.policy)?;
-        Ok(FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]) })
+        Ok(FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]), responses: None })
     }
 
     /// Reads and validates a procurement profile: the facts about the system to buy, and the
@@ -123,9 +125,10 @@ impl Engine {
             crate::facts::load_beside(&self.sources, file, &self.policy, &[crate::procurement::profile::SECTION]);
         let profile = crate::procurement::profile::load(&self.sources, file);
         match (facts, profile) {
-            (Ok(facts), Ok(profile)) => {
-                Ok((FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]) }, profile))
-            }
+            (Ok(facts), Ok(profile)) => Ok((
+                FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]), responses: None },
+                profile,
+            )),
             (facts, profile) => {
                 Err(facts.err().into_iter().flatten().chain(profile.err().into_iter().flatten()).collect())
             }
@@ -139,8 +142,14 @@ impl Engine {
         name: &str,
         bytes: &[u8],
     ) -> Result<crate::procurement::response::Responses, Vec<Diagnostic>> {
+        let hash = sha256(&[bytes]);
+        let with_hash = |mut r: crate::procurement::response::Responses| {
+            r.file = name.to_string();
+            r.sha256.clone_from(&hash);
+            r
+        };
         if bytes.starts_with(b"PK\x03\x04") {
-            return crate::procurement::response::read_xlsx(name, bytes, &self.policy);
+            return crate::procurement::response::read_xlsx(name, bytes, &self.policy).map(with_hash);
         }
         let text = std::str::from_utf8(bytes).map_err(|_| {
             vec![Diagnostic::general(
@@ -149,7 +158,7 @@ impl Engine {
             )]
         })?;
         let file = self.sources.add(name, text);
-        crate::procurement::response::read_yaml(&self.sources, file, &self.policy)
+        crate::procurement::response::read_yaml(&self.sources, file, &self.policy).map(with_hash)
     }
 
     /// Evaluates every rule for `facts` (for explanations and tools).
@@ -209,12 +218,18 @@ impl Engine {
                 }
             })
             .collect();
+        let policies_sha256 = sha256(&parts);
         Provenance {
             engine: format!("norma {}", env!("CARGO_PKG_VERSION")),
-            policies_sha256: sha256(&parts),
+            policies_sha256: policies_sha256.clone(),
             facts_sha256: facts.sha256.clone(),
             facts_file: facts.name.clone(),
             instruments,
+            responses: facts.responses.as_ref().map(|r| {
+                let mut r = r.clone();
+                r.same_policies = r.policies_sha256.as_ref().map(|p| *p == policies_sha256);
+                r
+            }),
         }
     }
 

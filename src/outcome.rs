@@ -87,6 +87,28 @@ pub struct Provenance {
     pub facts_file: String,
     /// The instruments and the version of each in force on the assessment date.
     pub instruments: Vec<InstrumentVersion>,
+    /// The supplier's filled response form whose evidence was added (`assess --responses`);
+    /// absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responses: Option<ResponsesProvenance>,
+}
+
+/// The filled supplier response form an assessment took evidence from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ResponsesProvenance {
+    /// The form as named on the command line.
+    pub file: String,
+    /// SHA-256 of the form.
+    pub sha256: String,
+    /// The procurement it answers, as the form states it.
+    pub procurement: Option<String>,
+    /// The SHA-256 of the procurement profile the form was generated from, as the form states it.
+    pub profile_sha256: Option<String>,
+    /// The SHA-256 of the policies the form was generated from, as the form states it.
+    pub policies_sha256: Option<String>,
+    /// Whether those are the policies of this assessment (`null` when the form does not say):
+    /// when not, the form's rows may no longer match the requirements.
+    pub same_policies: Option<bool>,
 }
 
 /// An instrument and its version in force.

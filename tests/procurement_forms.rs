@@ -120,7 +120,12 @@ fn csv_files_and_response_forms_match_their_golden_files() {
     let bless = std::env::var_os("NORMA_BLESS").is_some();
     let mut failures = Vec::new();
     for profile in PROFILES {
-        for (format, ext, lang) in [("csv", "csv", "en"), ("csv", "csv", "ko"), ("response", "response.yaml", "en")] {
+        for (format, ext, lang) in [
+            ("csv", "csv", "en"),
+            ("csv", "csv", "ko"),
+            ("response", "response.yaml", "en"),
+            ("response", "response.yaml", "ko"),
+        ] {
             let o = norma(&[
                 "requirements",
                 &format!("examples/procurement/{profile}.yaml"),
@@ -208,6 +213,46 @@ const COMPLY: &str = "    response: comply
     evidence_reference: \"HR-AI-2026\"
     evidence_date: 2026-01-20";
 
+fn provenance(facts: &str, form: &Path) -> (serde_json::Value, String) {
+    let o =
+        norma(&["assess", facts, "--as-of", "2027-10-01", "--format", "json", "--responses", form.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    (doc["provenance"]["responses"].clone(), stderr(&o))
+}
+
+#[test]
+fn the_assessment_records_the_response_form_and_warns_when_its_policies_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = facts(dir.path());
+    let form = dir.path().join("form.yaml");
+    fs::write(&form, filled(COMPLY)).unwrap();
+    let (r, warnings) = provenance(&facts, &form);
+    assert_eq!(r["file"], form.to_str().unwrap());
+    assert_eq!(r["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(r["procurement"], "Candidate matching for the public employment service");
+    assert_eq!(r["profile_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(r["same_policies"], true);
+    assert!(warnings.is_empty(), "{warnings}");
+    let policies = r["policies_sha256"].as_str().unwrap().to_string();
+    fs::write(&form, filled(COMPLY).replace(&policies, &"0".repeat(64))).unwrap();
+    let (r, warnings) = provenance(&facts, &form);
+    assert_eq!(r["same_policies"], false);
+    assert!(warnings.contains("was generated from other policies"), "{warnings}");
+    let md = stdout(&norma(&["assess", &facts, "--format", "md", "--responses", form.to_str().unwrap()]));
+    assert!(md.contains("| Supplier responses |") && md.contains("generated from other policies"), "{md}");
+    // The XLSX annex carries the same identification on its summary sheet.
+    let filled_xlsx = dir.path().join("filled.xlsx");
+    let en = xlsx(EU_PROFILE, "en", dir.path());
+    fs::write(&filled_xlsx, fill_xlsx(&en, "xl/worksheets/sheet2.xml", &[("O2", "not")])).unwrap();
+    let (r, _) = provenance(&facts, &filled_xlsx);
+    assert_eq!(r["procurement"], "Candidate matching for the public employment service");
+    assert_eq!((r["policies_sha256"].as_str(), r["same_policies"].as_bool()), (Some(policies.as_str()), Some(true)));
+    // Without a form, the provenance has no `responses`.
+    let o = norma(&["assess", &facts, "--format", "json"]);
+    assert!(!stdout(&o).contains("\"responses\""));
+}
+
 #[test]
 fn a_filled_yaml_form_is_evidence_for_assess() {
     let dir = tempfile::tempdir().unwrap();
@@ -222,6 +267,11 @@ fn a_filled_yaml_form_is_evidence_for_assess() {
     assert_eq!(status(&facts, &["--responses", form.to_str().unwrap()], LITERACY), "not_met");
     fs::write(&form, filled(&COMPLY.replace("comply", "not_applicable"))).unwrap();
     assert_eq!(status(&facts, &["--responses", form.to_str().unwrap()], LITERACY), "unknown");
+    // The Korean form reads back the same way.
+    let ko = stdout(&norma(&["requirements", EU_PROFILE, "--format", "response", "--lang", "ko"]));
+    assert!(ko.contains("# 읽기용"), "{ko}");
+    fs::write(&form, ko.replacen(BLANK, COMPLY, 1)).unwrap();
+    assert_eq!(status(&facts, &["--responses", form.to_str().unwrap()], LITERACY), "met");
     // Evidence the facts file states wins over the form.
     fs::write(&form, filled(&COMPLY.replace("comply", "not"))).unwrap();
     assert_eq!(status("examples/cv-screening.yaml", &["--responses", form.to_str().unwrap()], LITERACY), "met");

@@ -256,7 +256,7 @@ fn add_responses(engine: &mut Engine, facts: &mut FactsFile, path: &Path) -> Res
         err(&diagnostics::render_human(engine.sources(), &diags, std::io::IsTerminal::is_terminal(&std::io::stderr())));
         USAGE
     })?;
-    responses.apply(&mut facts.facts);
+    responses.apply(facts);
     Ok(())
 }
 
@@ -287,6 +287,14 @@ pub fn assess(
         Err(code) => return code,
     };
     let mut assessment = engine.assess(&facts, &options);
+    if let Some(r) = &assessment.provenance.responses
+        && r.same_policies == Some(false)
+    {
+        err(&format!(
+            "warning: the response form `{}` was generated from other policies than these; its rows may no longer match the requirements (regenerate it with `norma requirements PROFILE --format response`)\n",
+            r.file
+        ));
+    }
     if let Some(before) = before {
         match norma::diff::Snapshot::from_assessment(&assessment) {
             Ok(after) => assessment.change = Some(norma::diff::compare(&before, &after, &assessment.lang)),

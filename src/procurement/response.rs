@@ -12,9 +12,11 @@ use serde_saphyr::Spanned;
 use super::Requirements;
 use super::table::{KEY_COLUMNS, Party, RESPONSE_COLUMNS, RESPONSES, Words, all_rows, legal_basis};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean_help};
+use crate::engine::FactsFile;
 use crate::facts::yaml::{self, Node, span_of};
-use crate::facts::{Evidence, Facts, parse_date};
+use crate::facts::{Evidence, parse_date};
 use crate::model::{ItemId, Policy};
+use crate::outcome::ResponsesProvenance;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::ItemKind;
 
@@ -30,18 +32,16 @@ fn quoted(s: &str) -> String {
 pub fn form(r: &Requirements, words: &Words) -> String {
     let intro = words.get("req_form_intro").replace("{title}", &r.procurement.title.replace('\n', " "));
     let mut out = format!(
-        "# {intro}\nschema: {SCHEMA}\nprocurement: {}\nprofile_sha256: {}\nresponses:\n",
+        "# {intro}\nschema: {SCHEMA}\nprocurement: {}\nprofile_sha256: {}\npolicies_sha256: {}\nresponses:\n",
         quoted(&r.procurement.title),
-        quoted(&r.provenance.facts_sha256)
+        quoted(&r.provenance.facts_sha256),
+        quoted(&r.provenance.policies_sha256)
     );
     for (row, _) in all_rows(r).filter(|(_, p)| *p == Party::Supplier) {
         let list = |items: Vec<&str>| format!("[{}]", items.into_iter().map(quoted).collect::<Vec<_>>().join(", "));
         out.push_str(&format!("  - id: {}\n", quoted(&row.id)));
-        out.push_str(&format!(
-            "    requirement: {}  # for reading; ignored when read back\n",
-            quoted(&row.requirement)
-        ));
-        out.push_str(&format!("    legal_basis: {}  # for reading\n", quoted(&legal_basis(row))));
+        out.push_str(&format!("    requirement: {}  # {}\n", quoted(&row.requirement), words.get("req_form_ignored")));
+        out.push_str(&format!("    legal_basis: {}  # {}\n", quoted(&legal_basis(row)), words.get("req_form_reading")));
         out.push_str(&format!("    norms: {}\n", list(row.legal_basis.iter().map(|b| b.norm.as_str()).collect())));
         out.push_str(&format!("    evidence: {}\n", list(row.evidence.iter().map(|e| e.evidence.as_str()).collect())));
         out.push_str("    response: null  # comply | partially | not | not_applicable\n");
@@ -56,14 +56,33 @@ pub fn form(r: &Requirements, words: &Words) -> String {
 pub struct Responses {
     /// The evidence each answered row implies.
     pub evidence: BTreeMap<ItemId, Evidence>,
+    /// The form's name.
+    pub file: String,
+    /// SHA-256 of the form.
+    pub sha256: String,
+    /// The procurement title the form states.
+    pub procurement: Option<String>,
+    /// The profile hash the form states.
+    pub profile_sha256: Option<String>,
+    /// The policies hash the form states.
+    pub policies_sha256: Option<String>,
 }
 
 impl Responses {
-    /// Adds the form's evidence to `facts`; evidence the facts state themselves wins.
-    pub fn apply(&self, facts: &mut Facts) {
+    /// Adds the form's evidence to `facts` (evidence the facts state themselves wins) and records
+    /// the form in the facts' provenance.
+    pub fn apply(&self, facts: &mut FactsFile) {
         for (kind, e) in &self.evidence {
-            facts.evidence.entry(*kind).or_insert_with(|| e.clone());
+            facts.facts.evidence.entry(*kind).or_insert_with(|| e.clone());
         }
+        facts.responses = Some(ResponsesProvenance {
+            file: self.file.clone(),
+            sha256: self.sha256.clone(),
+            procurement: self.procurement.clone(),
+            profile_sha256: self.profile_sha256.clone(),
+            policies_sha256: self.policies_sha256.clone(),
+            same_policies: None,
+        });
     }
 }
 
@@ -222,10 +241,10 @@ fn resolve(answers: &[Answer], policy: &Policy, problems: &mut Problems<'_>) -> 
             }
         }
     }
-    Responses { evidence: out.into_iter().map(|(k, (e, _))| (k, e)).collect() }
+    Responses { evidence: out.into_iter().map(|(k, (e, _))| (k, e)).collect(), ..Responses::default() }
 }
 
-const TOP_FIELDS: &[&str] = &["schema", "procurement", "profile_sha256", "responses"];
+const TOP_FIELDS: &[&str] = &["schema", "procurement", "profile_sha256", "policies_sha256", "responses"];
 const ROW_FIELDS: &[&str] = &[
     "id",
     "requirement",
@@ -380,10 +399,16 @@ pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Res
     };
     let mut schema = None;
     let mut answers = Vec::new();
+    let mut header: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in entries {
         let Some(field) = form.key(k, TOP_FIELDS, &mut problems) else { continue };
         match field.as_str() {
             "schema" => schema = Some(v),
+            "procurement" | "profile_sha256" | "policies_sha256" => {
+                if let Some((value, _)) = form.scalar(&field, v, &mut problems) {
+                    header.insert(field, value);
+                }
+            }
             "responses" => match &v.value {
                 Node::Seq(rows) => answers.extend(rows.iter().filter_map(|r| form.row(r, &mut problems))),
                 Node::Null => {}
@@ -412,7 +437,10 @@ pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Res
             format!("write `schema: {SCHEMA}` at the top"),
         ),
     }
-    let responses = resolve(&answers, policy, &mut problems);
+    let mut responses = resolve(&answers, policy, &mut problems);
+    responses.procurement = header.remove("procurement");
+    responses.profile_sha256 = header.remove("profile_sha256");
+    responses.policies_sha256 = header.remove("policies_sha256");
     if problems.diags.is_empty() { Ok(responses) } else { Err(problems.diags) }
 }
 
@@ -463,6 +491,7 @@ pub fn read_xlsx(name: &str, bytes: &[u8], policy: &Policy) -> Result<Responses,
     };
     let mut answers = Vec::new();
     let mut found = false;
+    let mut origin: BTreeMap<String, String> = BTreeMap::new();
     for sheet in book.sheet_names() {
         let range = match book.worksheet_range(&sheet) {
             Ok(r) => r,
@@ -476,6 +505,15 @@ pub fn read_xlsx(name: &str, bytes: &[u8], policy: &Policy) -> Result<Responses,
                 continue;
             }
         };
+        for row in range.rows() {
+            if let [Some(key), Some(value), ..] = row.iter().map(cell_text).collect::<Vec<_>>().as_slice() {
+                for (field, k) in SUMMARY_KEYS {
+                    if catalogs.iter().any(|c| c.get(k) == *key) {
+                        origin.entry(field.to_string()).or_insert_with(|| value.clone());
+                    }
+                }
+            }
+        }
         let (top, left) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
         let mut rows = range.rows();
         let Some(header) = rows.next() else { continue };
@@ -518,6 +556,13 @@ pub fn read_xlsx(name: &str, bytes: &[u8], policy: &Policy) -> Result<Responses,
         );
         return Err(problems.diags);
     }
-    let responses = resolve(&answers, policy, &mut problems);
+    let mut responses = resolve(&answers, policy, &mut problems);
+    responses.procurement = origin.remove("procurement");
+    responses.profile_sha256 = origin.remove("profile_sha256");
+    responses.policies_sha256 = origin.remove("policies_sha256");
     if problems.diags.is_empty() { Ok(responses) } else { Err(problems.diags) }
 }
+
+/// The lines of the annex's summary sheet that identify it, by form field and catalog key.
+const SUMMARY_KEYS: [(&str, &str); 3] =
+    [("procurement", "req_procurement_title"), ("profile_sha256", "facts_hash"), ("policies_sha256", "policies_hash")];
