@@ -94,7 +94,7 @@ fn duties_a_crosswalk_calls_equivalent_share_one_row() {
     let dir = "tests/procurement/equivalent";
     let doc = requirements_json(&format!("{dir}/profile.yaml"), &["--policies", dir]);
     let rows = doc["requirements"].as_array().unwrap();
-    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows.len(), 3, "{rows:?}");
     let merged: Vec<(&str, &str)> = rows[0]["legal_basis"]
         .as_array()
         .unwrap()
@@ -102,8 +102,16 @@ fn duties_a_crosswalk_calls_equivalent_share_one_row() {
         .map(|b| (b["jurisdiction"].as_str().unwrap(), b["citations"][0].as_str().unwrap()))
         .collect();
     assert_eq!(merged, [("AA", "Art. 14"), ("BB", "Art. 34(1)(4)")]);
-    assert_eq!(rows[1]["applies_from"], "2028-01-01", "starts during the contract term");
-    assert_eq!(rows[1]["during_term"], true);
+    // The merged row: SHALL because AA binds (BB only asks for effort); phases and events of both.
+    assert_eq!(rows[0]["level"], "SHALL");
+    assert_eq!(rows[0]["phases"], serde_json::json!(["design", "operation"]));
+    assert_eq!(rows[0]["events"][0]["event"], "common.substantial_modification");
+    assert_eq!(rows[0]["submit"], serde_json::json!(["on_delivery", "on_event"]));
+    // A duty about the supplier's capability that applies at go-live is a selection gate.
+    assert_eq!(rows[1]["stage"], "selection");
+    assert_eq!(rows[1]["submit"], serde_json::json!(["bid", "periodically"]));
+    assert_eq!(rows[2]["applies_from"], "2028-01-01", "starts during the contract term");
+    assert_eq!(rows[2]["during_term"], true);
 }
 
 #[test]

@@ -194,8 +194,9 @@ pub struct Row {
     /// of the evidence).
     pub verification: String,
     /// Procurement stage: `exclusion` (a gate: the offer is excluded if it does not comply),
-    /// `performance` (a contract performance condition) or, for `SHOULD` rows, `award` (an award
-    /// criterion: offers are scored on it).
+    /// `selection` (a gate on the supplier's capability, e.g. a quality-management system that
+    /// already applies at the bid), `performance` (a contract performance condition) or, for the
+    /// high-safety pack's rows, `award` (an award criterion: offers are scored on it).
     pub stage: String,
     /// Standards accepted as helping to meet it.
     pub equivalents: Vec<StandardRef>,
@@ -346,6 +347,7 @@ fn rows(
             stage: match (source, prohibition) {
                 (Source::Guidance, _) => "award",
                 (Source::Law, true) => "exclusion",
+                (Source::Law, false) if !during_term && is_capability(n) => "selection",
                 (Source::Law, false) => "performance",
             }
             .into(),
@@ -358,13 +360,23 @@ fn rows(
     rows
 }
 
+/// The obligation family of duties that describe the supplier's capability rather than the
+/// system (a quality-management system): checked when suppliers are selected.
+const CAPABILITY_FAMILY: &str = "common.quality_management";
+
+fn is_capability(n: &Norm) -> bool {
+    n.families.iter().any(|f| f.family == CAPABILITY_FAMILY)
+}
+
 /// When the evidence of a row is due: see [`Row::submit`].
 fn submit(row: &Row, source: Source) -> Vec<String> {
     if row.kind == "prohibition" {
         return vec!["bid".into()];
     }
     let mut out: Vec<&str> = Vec::new();
-    if source == Source::Guidance {
+    if row.stage == "selection" {
+        out.push("bid");
+    } else if source == Source::Guidance {
         out.push("bid");
         if !row.evidence.is_empty() {
             out.push("before_award");
