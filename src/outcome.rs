@@ -50,6 +50,10 @@ pub struct Assessment {
     /// What changed since an earlier assessment (`norma assess --previous`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<crate::diff::Diff>,
+    /// Recurring duties falling due and evidence running out within a window
+    /// (`norma assess --warn-expiring DAYS`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upkeep: Option<Upkeep>,
 }
 
 /// An obligation family: duties of the same kind across laws (record retention, representatives,
@@ -232,6 +236,9 @@ pub struct Norm {
     pub trace: Vec<String>,
     /// Evidence the norm looks for, and its state.
     pub evidence: Vec<EvidenceRecord>,
+    /// For a recurring duty (`lifecycle.every`) that applies: the day it is next due (YYYY-MM-DD),
+    /// a cadence after the latest date of its evidence; null without dated evidence.
+    pub next_due: Option<String>,
     /// Standards that help satisfy it.
     pub standards: Vec<StandardRef>,
     /// Corresponding rules and standards.
@@ -243,6 +250,99 @@ pub struct Norm {
     pub lifecycle: NormLifecycle,
     /// Notes, e.g. on verification status.
     pub notes: Vec<String>,
+}
+
+/// What needs doing within a window after the assessment date: recurring duties that fall due and
+/// evidence that stops counting.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Upkeep {
+    /// The window, in days after the assessment date.
+    pub within_days: u32,
+    /// Recurring duties due by the end of the window (or overdue), earliest first.
+    pub due: Vec<DueDuty>,
+    /// Held evidence whose last valid day falls by the end of the window (or has passed),
+    /// earliest first.
+    pub expiring: Vec<ExpiringEvidence>,
+}
+
+/// A recurring duty and when it is next due.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DueDuty {
+    /// Jurisdiction code.
+    pub jurisdiction: String,
+    /// The norm's full id.
+    pub norm: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its cadence, e.g. `12 months`.
+    pub every: Option<String>,
+    /// When it is next due (YYYY-MM-DD).
+    pub next_due: String,
+    /// `true` when that day is before the assessment date.
+    pub overdue: bool,
+}
+
+/// Evidence that stops counting soon.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ExpiringEvidence {
+    /// Jurisdiction code.
+    pub jurisdiction: String,
+    /// The norm that looks for it.
+    pub norm: String,
+    /// The evidence kind.
+    pub evidence: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its reference.
+    pub reference: Option<String>,
+    /// The last day it counts (YYYY-MM-DD).
+    pub valid_until: String,
+    /// Days from the assessment date to that day (negative once past).
+    pub days_left: i64,
+}
+
+/// The upkeep of `a` within `days` after its assessment date: derived from the norms' `next_due`
+/// and the evidence records' `valid_until`.
+pub fn upkeep(a: &Assessment, days: u32) -> Upkeep {
+    let end =
+        crate::facts::parse_date(&a.as_of).and_then(|d| d.checked_add(jiff::Span::new().days(i64::from(days))).ok());
+    let mut due: Vec<DueDuty> = Vec::new();
+    let mut expiring: Vec<ExpiringEvidence> = Vec::new();
+    for j in &a.jurisdictions {
+        for n in &j.norms {
+            if let Some(next) = &n.next_due
+                && end.is_some_and(|e| crate::facts::parse_date(next).is_some_and(|d| d <= e))
+            {
+                due.push(DueDuty {
+                    jurisdiction: j.id.clone(),
+                    norm: n.id.clone(),
+                    title: n.title.clone(),
+                    every: n.lifecycle.every.clone(),
+                    next_due: next.clone(),
+                    overdue: next.as_str() < a.as_of.as_str(),
+                });
+            }
+            for e in &n.evidence {
+                if let (Some(until), Some(left)) = (&e.valid_until, e.days_left)
+                    && left <= i64::from(days)
+                    && !expiring.iter().any(|x| x.norm == n.id && x.evidence == e.evidence)
+                {
+                    expiring.push(ExpiringEvidence {
+                        jurisdiction: j.id.clone(),
+                        norm: n.id.clone(),
+                        evidence: e.evidence.clone(),
+                        title: e.title.clone(),
+                        reference: e.reference.clone(),
+                        valid_until: until.clone(),
+                        days_left: left,
+                    });
+                }
+            }
+        }
+    }
+    due.sort_by(|x, y| (&x.next_due, &x.norm).cmp(&(&y.next_due, &y.norm)));
+    expiring.sort_by(|x, y| (&x.valid_until, &x.norm, &x.evidence).cmp(&(&y.valid_until, &y.norm, &y.evidence)));
+    Upkeep { within_days: days, due, expiring }
 }
 
 /// A norm's place in the system's lifecycle.
@@ -347,6 +447,11 @@ pub struct EvidenceRecord {
     pub expires: Option<String>,
     /// What it covers.
     pub scope: Option<String>,
+    /// The last day it counts (YYYY-MM-DD): the day before its expiry, or the last day within
+    /// its validity or the norm's age limit, whichever comes first; for held, dated evidence.
+    pub valid_until: Option<String>,
+    /// Days from the assessment date to `valid_until` (negative once past).
+    pub days_left: Option<i64>,
 }
 
 /// A standard that helps satisfy a norm.
@@ -531,7 +636,7 @@ impl Builder<'_, '_> {
                 rule: self.policy.item(*r).map_or_else(String::new, |x| x.qualified.clone()),
                 value: self.rule_value(*r),
             },
-            Input::Evidence(e, state) => StepInput::Evidence {
+            Input::Evidence(e, state, _) => StepInput::Evidence {
                 evidence: self.policy.item(*e).map_or_else(String::new, |x| x.qualified.clone()),
                 state: state.word().to_string(),
             },
@@ -564,7 +669,7 @@ impl Builder<'_, '_> {
             .iter()
             .filter_map(|i| match i {
                 Input::Fact(f) => Some(self.fact_name(*f)),
-                Input::Evidence(e, _) => self.policy.item(*e).map(|x| format!("evidence.{}", x.name)),
+                Input::Evidence(e, _, _) => self.policy.item(*e).map(|x| format!("evidence.{}", x.name)),
                 _ => None,
             })
             .collect()
@@ -574,7 +679,7 @@ impl Builder<'_, '_> {
         let mut kinds = BTreeSet::new();
         for r in self.ev.derivation(id) {
             for i in self.ev.inputs(r) {
-                if let Input::Evidence(e, _) = i {
+                if let Input::Evidence(e, _, _) = i {
                     kinds.insert(*e);
                 }
             }
@@ -583,15 +688,16 @@ impl Builder<'_, '_> {
             .into_iter()
             .filter_map(|e| {
                 let item = self.policy.item(e)?;
-                let state = self
+                let found = self
                     .ev
                     .inputs(id)
                     .iter()
                     .chain(self.ev.derivation(id).iter().flat_map(|r| self.ev.inputs(*r)))
                     .find_map(|i| match i {
-                        Input::Evidence(x, s) if *x == e => Some(*s),
+                        Input::Evidence(x, s, last) if *x == e => Some((*s, *last)),
                         _ => None,
                     });
+                let (state, last_day) = (found.map(|f| f.0), found.and_then(|f| f.1));
                 let held = self.ev.facts().evidence.get(&e);
                 let (reference, date, expires, scope) = match held {
                     Some(Evidence::Held { reference, date, expires, scope }) => {
@@ -607,6 +713,8 @@ impl Builder<'_, '_> {
                     date,
                     expires,
                     scope,
+                    valid_until: last_day.map(|d| d.to_string()),
+                    days_left: last_day.map(|d| i64::from((d - self.ev.as_of()).get_days())),
                 })
             })
             .collect()
@@ -616,6 +724,7 @@ impl Builder<'_, '_> {
         let item = self.policy.item(id)?;
         let o = self.ev.outcome(id)?;
         let version = self.version(id);
+        let evidence = self.evidence_of(id);
         Some(Norm {
             id: item.qualified.clone(),
             kind: item.kind.keyword().to_string(),
@@ -642,7 +751,8 @@ impl Builder<'_, '_> {
                 .collect(),
             missing: if o.status == Status::Unknown { self.open(id) } else { Vec::new() },
             trace: self.trace(id),
-            evidence: self.evidence_of(id),
+            next_due: self.next_due(item, &evidence, o.applies.as_bool()),
+            evidence,
             standards: item
                 .standards
                 .iter()
@@ -664,6 +774,19 @@ impl Builder<'_, '_> {
             lifecycle: self.lifecycle(item),
             notes: pick_all(&item.notes, &self.lang),
         })
+    }
+
+    /// When a recurring duty (`every`) that applies is next due: a cadence after the latest date
+    /// of the evidence it looks for; none without dated evidence.
+    fn next_due(
+        &self,
+        item: &crate::model::Item,
+        evidence: &[EvidenceRecord],
+        applies: Option<bool>,
+    ) -> Option<String> {
+        let every = item.lifecycle.every.as_ref().filter(|_| applies == Some(true))?;
+        let latest = evidence.iter().filter_map(|e| e.date.as_deref().and_then(crate::facts::parse_date)).max()?;
+        every.after(latest).map(|t| t.date().to_string())
     }
 
     /// A norm's lifecycle clauses, in the report language.
@@ -766,7 +889,7 @@ impl Builder<'_, '_> {
                     outcomes,
                 })
             }
-            Input::Evidence(e, _) => {
+            Input::Evidence(e, _, _) => {
                 let item = self.policy.item(*e)?;
                 let title = pick(&item.titles, &self.lang, None).unwrap_or_else(|| item.name.clone());
                 let question = if self.lang == "ko" {
@@ -913,6 +1036,7 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
         families: b.families(&jurisdictions),
         jurisdictions,
         change: None,
+        upkeep: None,
     }
 }
 

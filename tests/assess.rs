@@ -292,3 +292,68 @@ fn guidance_is_not_assessed_as_a_jurisdiction() {
     let o = norma(&["assess", "examples/cv-screening.yaml", "--jurisdiction", "procurement"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn warn_expiring_lists_recurring_duties_due_and_evidence_running_out() {
+    let base =
+        ["tests/upkeep/facts.yaml", "--policies", "tests/upkeep", "--as-of", "2026-11-26", "--jurisdiction", "UP"];
+    let with = |extra: &[&str]| {
+        let mut args = vec!["assess"];
+        args.extend_from_slice(&base);
+        args.extend_from_slice(extra);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let args = with(&["--warn-expiring", "30"]);
+    let doc = assess_json(&args.iter().map(String::as_str).collect::<Vec<_>>()[1..]);
+    let audit = norm(&doc, "up.keep_act.yearly_audit");
+    assert_eq!(audit["lifecycle"]["every"], "12 months");
+    assert_eq!(audit["next_due"], "2026-12-01", "a cadence after the evidence's date");
+    assert_eq!(audit["evidence"][0]["valid_until"], "2026-12-01");
+    assert_eq!(audit["evidence"][0]["days_left"], 5);
+    let licence = &norm(&doc, "up.keep_act.hold_licence")["evidence"][0];
+    assert_eq!((licence["valid_until"].as_str(), licence["days_left"].as_i64()), (Some("2026-12-09"), Some(13)));
+    let u = &doc["upkeep"];
+    assert_eq!(u["within_days"], 30);
+    assert_eq!(u["due"][0]["norm"], "up.keep_act.yearly_audit");
+    assert_eq!(u["due"][0]["overdue"], false);
+    let expiring: Vec<&str> =
+        u["expiring"].as_array().unwrap().iter().map(|e| e["valid_until"].as_str().unwrap()).collect();
+    assert_eq!(expiring, ["2026-12-01", "2026-12-09"], "earliest first");
+    // A shorter window leaves the licence out; a later date makes the audit overdue.
+    let args = with(&["--warn-expiring", "7"]);
+    let doc = assess_json(&args.iter().map(String::as_str).collect::<Vec<_>>()[1..]);
+    assert_eq!(doc["upkeep"]["expiring"].as_array().unwrap().len(), 1);
+    let o = norma(&[
+        "assess",
+        "tests/upkeep/facts.yaml",
+        "--policies",
+        "tests/upkeep",
+        "--as-of",
+        "2026-12-05",
+        "--jurisdiction",
+        "UP",
+        "--format",
+        "json",
+        "--warn-expiring",
+        "0",
+    ]);
+    let late: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(late["upkeep"]["due"][0]["overdue"], true);
+    // The reports show it; without the flag there is no upkeep.
+    let md = stdout(&norma(
+        &with(&["--format", "md", "--warn-expiring", "30"]).iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    assert!(md.contains("## Upkeep: what falls due within 30 days"), "{md}");
+    assert!(md.contains("| UP | Audit the system every year | 12 months | 1 December 2026 |"), "{md}");
+    let ko = stdout(&norma(
+        &with(&["--format", "md", "--lang", "ko", "--warn-expiring", "30"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    ));
+    assert!(ko.contains("## 관리 일정: 30일 안에 해야 할 일"), "{ko}");
+    let plain = stdout(&norma(&with(&["--format", "json"]).iter().map(String::as_str).collect::<Vec<_>>()));
+    assert!(!plain.contains("\"upkeep\""));
+    let bad = norma(&with(&["--warn-expiring", "-3"]).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(bad.status.code(), Some(2));
+}

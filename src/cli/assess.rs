@@ -235,6 +235,8 @@ pub struct Outputs<'a> {
     pub out_file: Option<&'a Path>,
     /// A folder of template overrides.
     pub templates: Option<&'a Path>,
+    /// The upkeep window in days (`--warn-expiring`).
+    pub warn_expiring: Option<u32>,
 }
 
 /// Reads a filled response form and adds its evidence to `facts`.
@@ -295,6 +297,7 @@ pub fn assess(
             r.file
         ));
     }
+    assessment.upkeep = outputs.warn_expiring.map(|days| norma::outcome::upkeep(&assessment, days));
     if let Some(before) = before {
         match norma::diff::Snapshot::from_assessment(&assessment) {
             Ok(after) => assessment.change = Some(norma::diff::compare(&before, &after, &assessment.lang)),

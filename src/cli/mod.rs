@@ -70,6 +70,10 @@ enum Command {
         /// the last assessment" section (`change` in JSON), as `norma diff` shows it.
         #[arg(long, value_name = "OLD.json")]
         previous: Option<PathBuf>,
+        /// Add an "Upkeep" section (`upkeep` in JSON): recurring duties falling due, and evidence
+        /// that stops counting, within DAYS after the assessment date (or already past).
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
+        warn_expiring: Option<u32>,
     },
     /// Compare two assessments of one system (`norma assess … --format json`, earlier first):
     /// new, resolved and worsened gaps, re-classifications, changed facts and evidence.
@@ -246,8 +250,9 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Assess { args, format, out, fail_on, templates, responses, previous } => {
-            let outputs = assess::Outputs { format, out_file: out.as_deref(), templates: templates.as_deref() };
+        Command::Assess { args, format, out, fail_on, templates, responses, previous, warn_expiring } => {
+            let outputs =
+                assess::Outputs { format, out_file: out.as_deref(), templates: templates.as_deref(), warn_expiring };
             assess::assess(&args, &outputs, &fail_on, responses.as_deref(), previous.as_deref())
         }
         Command::Requirements { profile, format, lang, out, policies, templates } => {

@@ -102,9 +102,44 @@ pub fn assessment(a: &Assessment) -> String {
     if let Some(c) = &a.change {
         out.push_str(&change(c, ko));
     }
+    if let Some(u) = &a.upkeep {
+        out.push_str(&upkeep(u, ko));
+    }
     if !a.questions.is_empty() {
         out.push('\n');
         out.push_str(&questions(&a.questions, &a.lang));
+    }
+    out
+}
+
+/// Recurring duties falling due and evidence running out, one line each.
+fn upkeep(u: &norma::outcome::Upkeep, ko: bool) -> String {
+    let mut out = if ko {
+        format!(
+            "\n{}일 관리 일정: 주기적 의무 {}건 도래, 증빙 {}건 효력 상실 예정\n",
+            u.within_days,
+            u.due.len(),
+            u.expiring.len()
+        )
+    } else {
+        format!(
+            "\nupkeep within {} days: {} recurring duties due, {} evidence records running out\n",
+            u.within_days,
+            u.due.len(),
+            u.expiring.len()
+        )
+    };
+    for d in &u.due {
+        let overdue = match (d.overdue, ko) {
+            (true, true) => " (기한 경과)",
+            (true, false) => " (overdue)",
+            _ => "",
+        };
+        out.push_str(&format!("  {} {} {}{overdue}\n", d.next_due, d.jurisdiction, d.norm));
+    }
+    for e in &u.expiring {
+        let until = if ko { "유효 기한" } else { "counts until" };
+        out.push_str(&format!("  {} {} {} ({until} {})\n", e.jurisdiction, e.evidence, e.norm, e.valid_until));
     }
     out
 }

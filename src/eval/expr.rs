@@ -204,6 +204,19 @@ impl Evaluator<'_> {
         EvidenceState::Fresh
     }
 
+    /// The last day held evidence `item` counts: the day before its expiry, or the last day within
+    /// its kind's validity or the age limit, whichever comes first.
+    pub fn evidence_last_day(&self, item: ItemId, max_age: Option<&Duration>) -> Option<Date> {
+        let Some(Evidence::Held { date, expires, .. }) = self.facts.evidence.get(&item) else { return None };
+        let valid_for = self.policy.item(item).and_then(|i| i.valid_for.as_ref()).and_then(|e| match self.eval(e).0 {
+            Value::Duration(d) => Some(d),
+            _ => None,
+        });
+        let limits =
+            [valid_for.as_ref(), max_age].into_iter().flatten().filter_map(|l| l.after(*date).map(|t| t.date()));
+        expires.and_then(|e| e.yesterday().ok()).into_iter().chain(limits).min()
+    }
+
     /// Evaluates an expression (depth bounded by the parser).
     pub(super) fn eval(&self, e: &Expr) -> Decided {
         let none = Vec::new;
@@ -247,12 +260,13 @@ impl Evaluator<'_> {
                     _ => None,
                 });
                 let state = self.evidence_state(*item, limit.as_ref());
+                let last_day = self.evidence_last_day(*item, limit.as_ref());
                 let v = match state {
                     EvidenceState::Fresh => Value::Bool(true),
                     EvidenceState::Missing => Value::Unknown,
                     _ => Value::Bool(false),
                 };
-                (v, vec![Input::Evidence(*item, state)])
+                (v, vec![Input::Evidence(*item, state, last_day)])
             }
             ExprKind::Not(x) => {
                 let (v, i) = self.eval(x);

@@ -28,8 +28,9 @@ pub enum Input {
     Fact(FactId),
     /// Another rule's result.
     Rule(ItemId),
-    /// The state of a piece of evidence.
-    Evidence(ItemId, EvidenceState),
+    /// The state of a piece of evidence, and the last day it counts (its expiry, validity or age
+    /// limit, whichever comes first), when it is held and dated.
+    Evidence(ItemId, EvidenceState, Option<Date>),
     /// The assessment date.
     AsOf,
 }
@@ -513,7 +514,7 @@ impl<'a> Evaluator<'a> {
                     Input::Fact(f) if !self.facts.get(*f).is_known() => {
                         out.insert(input.clone());
                     }
-                    Input::Evidence(_, EvidenceState::Missing) => {
+                    Input::Evidence(_, EvidenceState::Missing, _) => {
                         out.insert(input.clone());
                     }
                     Input::Rule(other) if self.undecided(*other) => stack.push(*other),
