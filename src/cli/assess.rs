@@ -87,6 +87,7 @@ pub enum FailOn {
     /// A prohibition applies.
     Violated,
     /// An obligation applies and is not met.
+    #[value(name = "not_met", alias = "not-met")]
     NotMet,
     /// An outcome is undecided.
     Unknown,
