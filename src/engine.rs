@@ -27,7 +27,7 @@ use crate::value::Value;
 pub struct Engine {
     sources: Sources,
     policy: Policy,
-    policy_files: usize,
+    policies_sha256: String,
     warnings: Vec<Diagnostic>,
 }
 
@@ -80,8 +80,14 @@ impl Engine {
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err((sources, diags));
         }
-        let policy_files = sources.iter().count();
-        Ok(Engine { sources, policy, policy_files, warnings: diags })
+        let mut files: Vec<(&str, &str)> = sources.iter().map(|(_, f)| (f.name.as_str(), f.text.as_str())).collect();
+        files.sort();
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for (name, text) in &files {
+            parts.extend([name.as_bytes(), b"\0", text.as_bytes(), b"\0"]);
+        }
+        let policies_sha256 = sha256(&parts);
+        Ok(Engine { sources, policy, policies_sha256, warnings: diags })
     }
 
     /// The policy set shipped in the binary.
@@ -111,6 +117,26 @@ impl Engine {
         let file = self.sources.add(name, text);
         let facts = crate::facts::load(&self.sources, file, &self.policy)?;
         Ok(FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]), responses: None })
+    }
+
+    /// Reads and validates a facts file without adding it to the engine's sources, so that many
+    /// can be read at once from several threads. The sources returned hold that file alone: render
+    /// its diagnostics with them.
+    pub fn read_facts(&self, name: &str, text: &str) -> (Sources, Result<FactsFile, Vec<Diagnostic>>) {
+        let mut sources = Sources::new();
+        let file = sources.add(name, text);
+        let facts = crate::facts::load(&sources, file, &self.policy).map(|facts| FactsFile {
+            name: name.to_string(),
+            facts,
+            sha256: sha256(&[text.as_bytes()]),
+            responses: None,
+        });
+        (sources, facts)
+    }
+
+    /// SHA-256 of the policy sources (file names and texts, in name order).
+    pub fn policies_sha256(&self) -> &str {
+        &self.policies_sha256
     }
 
     /// Reads and validates a procurement profile: the facts about the system to buy, and the
@@ -190,13 +216,6 @@ impl Engine {
     }
 
     fn provenance(&self, ev: &Evaluator<'_>, facts: &FactsFile, lang: &str) -> Provenance {
-        let mut files: Vec<(&str, &str)> =
-            self.sources.iter().take(self.policy_files).map(|(_, f)| (f.name.as_str(), f.text.as_str())).collect();
-        files.sort();
-        let mut parts: Vec<&[u8]> = Vec::new();
-        for (name, text) in &files {
-            parts.extend([name.as_bytes(), b"\0", text.as_bytes(), b"\0"]);
-        }
         let instruments = self
             .policy
             .modules
@@ -218,16 +237,15 @@ impl Engine {
                 }
             })
             .collect();
-        let policies_sha256 = sha256(&parts);
         Provenance {
             engine: format!("norma {}", env!("CARGO_PKG_VERSION")),
-            policies_sha256: policies_sha256.clone(),
+            policies_sha256: self.policies_sha256.clone(),
             facts_sha256: facts.sha256.clone(),
             facts_file: facts.name.clone(),
             instruments,
             responses: facts.responses.as_ref().map(|r| {
                 let mut r = r.clone();
-                r.same_policies = r.policies_sha256.as_ref().map(|p| *p == policies_sha256);
+                r.same_policies = r.policies_sha256.as_ref().map(|p| *p == self.policies_sha256);
                 r
             }),
         }
@@ -265,3 +283,9 @@ impl Engine {
             .collect()
     }
 }
+
+// A portfolio run shares one engine between threads.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Engine>();
+};

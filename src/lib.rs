@@ -16,6 +16,7 @@ pub mod format;
 pub mod limits;
 pub mod model;
 pub mod outcome;
+pub mod portfolio;
 pub mod procurement;
 pub mod report;
 pub mod source;

@@ -16,5 +16,8 @@ pub const MAX_PARSER_CALLS: usize = 50_000_000;
 /// Most policy files in one run.
 pub const MAX_FILES: usize = 10_000;
 
+/// Most facts files in one portfolio run (`norma assess DIR`).
+pub const MAX_FACTS_FILES: usize = 100_000;
+
 /// Most diagnostics reported for one file; the rest are counted, not listed.
 pub const MAX_DIAGNOSTICS_PER_FILE: usize = 200;

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-//! HTML reports in a real browser: every golden `tests/reports/*.html` is opened in headless
-//! Chromium, and fails if the page logs a console error (a `console.error`, an uncaught exception,
-//! a Content-Security-Policy violation such as an external asset, a failed load) or renders blank
+//! HTML reports in a real browser: every golden `tests/reports/*.html` (and those of
+//! `tests/procurement/` and `tests/portfolio/`) is opened in headless Chromium, and fails if the
+//! page logs a console error (a `console.error`, an uncaught exception, a
+//! Content-Security-Policy violation such as an external asset, a failed load) or renders blank
 //! (too little visible text, or a screenshot that is essentially one colour). Screenshots go to
 //! `target/browser/` (`report.png` is the CV-screening report in English), for CI to keep.
 //!
@@ -447,7 +448,7 @@ fn screenshots_dir() -> PathBuf {
 
 #[test]
 fn every_html_golden_report_renders_cleanly() {
-    let mut goldens: Vec<PathBuf> = ["tests/reports", "tests/procurement"]
+    let mut goldens: Vec<PathBuf> = ["tests/reports", "tests/procurement", "tests/portfolio"]
         .iter()
         .flat_map(|dir| fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()))
         .filter(|p| p.extension().is_some_and(|e| e == "html"))

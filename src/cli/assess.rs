@@ -10,17 +10,25 @@ use jiff::civil::Date;
 use norma::diagnostics::{self, Code, Diagnostic};
 use norma::facts::MAX_FACTS_BYTES;
 use norma::outcome::Assessment;
+use norma::report::{Places, ReportError, Templates};
 use norma::source::Sources;
 use norma::{AssessOptions, Engine, FactsFile};
 
-use super::files::{policy_files, read_into, write_atomic};
+use super::files::{Loaded, policy_files, read_into, write_atomic};
 use super::{FINDINGS, OK, USAGE, err, out};
 
-/// Options shared by the commands that evaluate a facts file.
+/// A facts file and how to evaluate it: the arguments of `questions` and `explain`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// The facts file (YAML) describing the AI system.
     pub facts: PathBuf,
+    #[command(flatten)]
+    pub options: EvalOptions,
+}
+
+/// How to evaluate facts files: options shared by the commands that evaluate them.
+#[derive(Debug, Args)]
+pub struct EvalOptions {
     /// The assessment date (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -79,6 +87,7 @@ pub enum FailOn {
     /// A prohibition applies.
     Violated,
     /// An obligation applies and is not met.
+    #[value(name = "not_met", alias = "not-met")]
     NotMet,
     /// An outcome is undecided.
     Unknown,
@@ -108,8 +117,15 @@ fn today() -> Date {
 }
 
 /// Loads the policies, checks the options and reads the facts file.
-fn prepare(args: &EvalArgs) -> Result<(Engine, FactsFile, AssessOptions), u8> {
-    let mut engine = load_engine(&args.policies)?;
+fn prepare(facts: &Path, args: &EvalOptions) -> Result<(Engine, FactsFile, AssessOptions), u8> {
+    let (mut engine, options) = setup(args)?;
+    let facts = read_facts(&mut engine, facts)?;
+    Ok((engine, facts, options))
+}
+
+/// Loads the policies and checks the options.
+pub(super) fn setup(args: &EvalOptions) -> Result<(Engine, AssessOptions), u8> {
+    let engine = load_engine(&args.policies)?;
     let as_of = match &args.as_of {
         None => today(),
         Some(s) => {
@@ -139,9 +155,8 @@ fn prepare(args: &EvalArgs) -> Result<(Engine, FactsFile, AssessOptions), u8> {
             return Err(usage(format!("no policy declares the role `{r}`; {hint}")));
         }
     }
-    let facts = read_facts(&mut engine, &args.facts)?;
     let options = AssessOptions { as_of, lang: args.lang.code().to_string(), jurisdictions, roles };
-    Ok((engine, facts, options))
+    Ok((engine, options))
 }
 
 /// The shipped policies, or the ones in `paths` (with the shipped modules they import).
@@ -174,10 +189,15 @@ fn read_facts(engine: &mut Engine, path: &Path) -> Result<FactsFile, u8> {
 
 /// The text of a facts file or profile, within the size limit.
 pub(super) fn read_text(path: &Path) -> Result<String, u8> {
-    let fail = |message: String| {
-        err(&diagnostics::render_human(&Sources::new(), &[Diagnostic::general(Code::FactsSyntax, message)], false));
+    load_text(path).map_err(|d| {
+        err(&diagnostics::render_human(&Sources::new(), &[*d], false));
         USAGE
-    };
+    })
+}
+
+/// The text of a facts file within the size limit, or why it cannot be read.
+pub(super) fn load_text(path: &Path) -> Loaded<String> {
+    let fail = |message: String| Box::new(Diagnostic::general(Code::FactsSyntax, message));
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
     if meta.len() > MAX_FACTS_BYTES as u64 {
         return Err(fail(format!(
@@ -208,7 +228,7 @@ fn json(assessment: &Assessment) -> String {
 }
 
 /// Templates from `dir` that replace embedded ones of the same name (only those names are read).
-pub(super) fn template_overrides(dir: Option<&Path>) -> Result<norma::report::Templates, u8> {
+pub(super) fn template_overrides(dir: Option<&Path>) -> Result<Templates, u8> {
     let mut overrides = std::collections::BTreeMap::new();
     if let Some(dir) = dir {
         if !dir.is_dir() {
@@ -224,7 +244,7 @@ pub(super) fn template_overrides(dir: Option<&Path>) -> Result<norma::report::Te
             overrides.insert((*name).to_string(), text);
         }
     }
-    Ok(norma::report::Templates::with_overrides(overrides))
+    Ok(Templates::with_overrides(overrides))
 }
 
 /// Where and how `assess` writes its report.
@@ -264,13 +284,14 @@ fn add_responses(engine: &mut Engine, facts: &mut FactsFile, path: &Path) -> Res
 
 /// `norma assess`.
 pub fn assess(
-    args: &EvalArgs,
+    facts: &Path,
+    args: &EvalOptions,
     outputs: &Outputs<'_>,
     fail_on: &[FailOn],
     responses: Option<&Path>,
     previous: Option<&Path>,
 ) -> u8 {
-    let (mut engine, mut facts, options) = match prepare(args) {
+    let (mut engine, mut facts, options) = match prepare(facts, args) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -304,38 +325,44 @@ pub fn assess(
             Err(e) => return usage(format!("the assessment cannot be compared: {e}")),
         }
     }
-    let failing: BTreeSet<&str> = fail_on.iter().map(|f| f.word()).collect();
-    let text = match format {
-        OutFormat::Json => json(&assessment),
-        OutFormat::Text => super::summary::assessment(&assessment),
-        OutFormat::Sarif => match norma::report::render_sarif(&assessment, &engine.fact_places(&facts), &templates) {
-            Ok(t) => t,
-            Err(e) => return usage(e.to_string()),
-        },
-        OutFormat::Junit => match norma::report::render_junit(&assessment, failing.contains("unknown"), &templates) {
-            Ok(t) => t,
-            Err(e) => return usage(e.to_string()),
-        },
-        OutFormat::Md | OutFormat::Html => {
-            let report =
-                if format == OutFormat::Md { norma::report::Format::Markdown } else { norma::report::Format::Html };
-            match norma::report::render(&assessment, report, &templates) {
-                Ok(t) => t,
-                Err(e) => return usage(e.to_string()),
-            }
-        }
+    let places = if format == OutFormat::Sarif { engine.fact_places(&facts) } else { Places::new() };
+    let text = match render(&assessment, format, &templates, fail_on, &places) {
+        Ok(t) => t,
+        Err(e) => return usage(e.to_string()),
     };
     let code = emit(&text, out_file);
     if code != OK {
         return code;
     }
-    let found = assessment.jurisdictions.iter().flat_map(|j| &j.norms).any(|n| failing.contains(n.status.as_str()));
-    if found { FINDINGS } else { OK }
+    if fails_gate(&assessment, fail_on) { FINDINGS } else { OK }
+}
+
+/// Whether a norm of the assessment has one of the `fail_on` statuses.
+pub(super) fn fails_gate(a: &Assessment, fail_on: &[FailOn]) -> bool {
+    a.jurisdictions.iter().flat_map(|j| &j.norms).any(|n| fail_on.iter().any(|f| f.word() == n.status))
+}
+
+/// An assessment as a report in `format`; SARIF results are located at `places`.
+pub(super) fn render(
+    a: &Assessment,
+    format: OutFormat,
+    templates: &Templates,
+    fail_on: &[FailOn],
+    places: &Places,
+) -> Result<String, ReportError> {
+    match format {
+        OutFormat::Json => Ok(json(a)),
+        OutFormat::Text => Ok(super::summary::assessment(a)),
+        OutFormat::Sarif => norma::report::render_sarif(a, places, templates),
+        OutFormat::Junit => norma::report::render_junit(a, fail_on.contains(&FailOn::Unknown), templates),
+        OutFormat::Md => norma::report::render(a, norma::report::Format::Markdown, templates),
+        OutFormat::Html => norma::report::render(a, norma::report::Format::Html, templates),
+    }
 }
 
 /// `norma questions`.
 pub fn questions(args: &EvalArgs, format: OutFormat) -> u8 {
-    let (engine, facts, options) = match prepare(args) {
+    let (engine, facts, options) = match prepare(&args.facts, &args.options) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -351,7 +378,7 @@ pub fn questions(args: &EvalArgs, format: OutFormat) -> u8 {
 
 /// `norma explain`.
 pub fn explain(args: &EvalArgs, norm: &str) -> u8 {
-    let (engine, facts, options) = match prepare(args) {
+    let (engine, facts, options) = match prepare(&args.facts, &args.options) {
         Ok(x) => x,
         Err(code) => return code,
     };

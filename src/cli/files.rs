@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use norma::diagnostics::{Code, Diagnostic};
-use norma::limits::{MAX_FILE_BYTES, MAX_FILES};
+use norma::limits::{MAX_FACTS_FILES, MAX_FILE_BYTES, MAX_FILES};
 use norma::source::Sources;
 
 /// The result of reading input: a diagnostic (boxed, it is large) when the input is unusable.
@@ -91,6 +91,37 @@ pub fn read_into(sources: &mut Sources, files: &[PathBuf]) -> Loaded<()> {
         sources.add(f.display().to_string(), text);
     }
     Ok(())
+}
+
+/// The facts files of a portfolio run: each file as given, and the `*.yaml` and `*.yml` files of
+/// each folder (not of its subfolders; hidden files skipped), in path order. A folder without
+/// any is an error; a file that does not exist is left for the run to report.
+pub fn facts_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let entries = fs::read_dir(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| {
+                let name = f.file_name().and_then(|n| n.to_str()).unwrap_or(".");
+                let yaml = f.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "yaml" || e == "yml");
+                yaml && !name.starts_with('.') && f.is_file()
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(format!("`{}` holds no facts files (`*.yaml`, `*.yml`)", p.display()));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    if out.len() > MAX_FACTS_FILES {
+        return Err(format!("{} facts files were given; at most {MAX_FACTS_FILES} are assessed in one run", out.len()));
+    }
+    Ok(out)
 }
 
 /// Writes `contents` to `path` through a temporary file in the same folder that is renamed into

@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod files;
 mod fmt;
+mod portfolio;
 mod requirements;
 mod summary;
 
@@ -42,24 +43,39 @@ enum Command {
     },
     /// Assess an AI system: classification and the status of every norm, as of a date.
     ///
-    /// Exit codes: 0 a report was produced, 1 `--fail-on` statuses were found, 2 bad input or
-    /// usage.
+    /// Several facts files, a folder of them, or `--out-dir` make a portfolio run: a report per
+    /// system in `--out-dir` and a summary across systems, assessed in parallel. Exit codes: 0 a
+    /// report was produced, 1 `--fail-on` statuses were found, 2 bad input or usage (in a
+    /// portfolio, also when a facts file could not be assessed).
     Assess {
+        /// The facts file (YAML) describing the AI system; or several, or folders of them (their
+        /// `*.yaml` and `*.yml` files, not their subfolders).
+        #[arg(required = true, value_name = "FACTS")]
+        facts: Vec<PathBuf>,
         #[command(flatten)]
-        args: assess::EvalArgs,
+        args: assess::EvalOptions,
         /// `text` (a summary), `md` or `html` (the gap-analysis report), `json` (the
         /// `norma.assessment/v1` document), `sarif` (SARIF 2.1.0 for code scanning) or `junit`
-        /// (JUnit XML for CI).
+        /// (JUnit XML for CI). In a portfolio run: the format of each report and of the summary
+        /// (`norma.portfolio/v1` in JSON); `sarif` and `junit` are for one system.
         #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
         format: assess::OutFormat,
         /// A folder of templates replacing the embedded ones of the same name (`gap.md.j2`,
         /// `gap.html.j2`, `messages.en.json`, `messages.ko.json`).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
-        /// Write the report to this file (atomically) instead of standard output.
+        /// Write the report (in a portfolio run, the summary) to this file (atomically) instead of
+        /// standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Exit 1 when a norm has one of these statuses.
+        /// Portfolio run: write each system's report into this folder, named after its facts
+        /// file (`cv-screening.yaml` → `cv-screening.md`).
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Portfolio run: assess on this many threads; default: one per core.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Exit 1 when a norm has one of these statuses (in a portfolio, of any system).
         #[arg(long, value_enum, value_delimiter = ',')]
         fail_on: Vec<assess::FailOn>,
         /// A filled supplier response form (`.yaml` from `requirements --format response`, or the
@@ -250,10 +266,30 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Assess { args, format, out, fail_on, templates, responses, previous, warn_expiring } => {
+        Command::Assess {
+            facts,
+            args,
+            format,
+            out,
+            out_dir,
+            threads,
+            fail_on,
+            templates,
+            responses,
+            previous,
+            warn_expiring,
+        } => {
             let outputs =
                 assess::Outputs { format, out_file: out.as_deref(), templates: templates.as_deref(), warn_expiring };
-            assess::assess(&args, &outputs, &fail_on, responses.as_deref(), previous.as_deref())
+            match (facts.as_slice(), &out_dir) {
+                ([one], None) if !one.is_dir() => {
+                    assess::assess(one, &args, &outputs, &fail_on, responses.as_deref(), previous.as_deref())
+                }
+                _ => {
+                    let run = portfolio::Run { out_dir: out_dir.as_deref(), threads, responses, previous };
+                    portfolio::run(&facts, &args, &outputs, &fail_on, &run)
+                }
+            }
         }
         Command::Requirements { profile, format, lang, out, policies, templates } => {
             requirements::requirements(&profile, format, lang, out.as_deref(), &policies, templates.as_deref())

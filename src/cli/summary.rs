@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use norma::outcome::{Assessment, Norm, Question, Step, StepInput};
+use norma::portfolio::Portfolio;
 
 fn status_words(status: &str, ko: bool) -> &'static str {
     match (status, ko) {
@@ -140,6 +141,61 @@ fn upkeep(u: &norma::outcome::Upkeep, ko: bool) -> String {
     for e in &u.expiring {
         let until = if ko { "유효 기한" } else { "counts until" };
         out.push_str(&format!("  {} {} {} ({until} {})\n", e.jurisdiction, e.evidence, e.norm, e.valid_until));
+    }
+    out
+}
+
+/// A summary across the systems of a portfolio run: per system and jurisdiction, the classes that
+/// hold or are undecided and the norms by status; then the facts files that could not be assessed.
+pub fn portfolio(p: &Portfolio) -> String {
+    let ko = p.lang == "ko";
+    let t = &p.totals;
+    let mut out = if ko {
+        format!(
+            "포트폴리오 요약 — 평가 기준일 {} — 시스템 {}개: 평가 완료 {} · 평가 불가 {}\n{}\n",
+            p.as_of, t.systems, t.assessed, t.failed, p.notice
+        )
+    } else {
+        format!(
+            "Portfolio summary — as of {} — {} systems: {} assessed · {} could not be assessed\n{}\n",
+            p.as_of, t.systems, t.assessed, t.failed, p.notice
+        )
+    };
+    let counts = |counts: &BTreeMap<String, usize>| -> String {
+        norma::portfolio::STATUSES
+            .iter()
+            .map(|s| format!("{} {}", counts.get(*s).copied().unwrap_or(0), status_words(s, ko)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    for s in p.systems.iter().filter(|s| s.outcome == "assessed") {
+        let name = s.name.as_deref().unwrap_or(if ko { "(이름 없는 시스템)" } else { "(unnamed system)" });
+        out.push_str(&format!("\n{name} ({} → {})\n", s.facts_file, s.report.as_deref().unwrap_or("")));
+        for j in &s.jurisdictions {
+            let labels: Vec<String> = j
+                .labels
+                .iter()
+                .filter_map(|l| match l.value {
+                    Some(true) => Some(l.label.clone()),
+                    None => Some(format!("{} ({})", l.label, if ko { "미확정" } else { "undecided" })),
+                    Some(false) => None,
+                })
+                .collect();
+            let labels = if labels.is_empty() { "—".to_string() } else { labels.join(", ") };
+            out.push_str(&format!("  {}  {labels}\n      {}\n", j.id, counts(&j.counts)));
+        }
+    }
+    out.push_str(&format!("\n{}: {}\n", if ko { "합계" } else { "total" }, counts(&t.counts)));
+    let failed: Vec<&norma::portfolio::SystemSummary> = p.systems.iter().filter(|s| s.outcome == "failed").collect();
+    if !failed.is_empty() {
+        out.push_str(if ko {
+            "\n평가하지 못한 사실 파일:\n"
+        } else {
+            "\nFacts files that could not be assessed:\n"
+        });
+        for s in failed {
+            out.push_str(&format!("  {}\n", s.error.as_deref().unwrap_or(&s.facts_file)));
+        }
     }
     out
 }

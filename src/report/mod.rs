@@ -26,6 +26,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("change.md.j2", include_str!("../../templates/change.md.j2")),
     ("diff.md.j2", include_str!("../../templates/diff.md.j2")),
     ("style.css", include_str!("../../templates/style.css")),
+    ("portfolio.md.j2", include_str!("../../templates/portfolio.md.j2")),
+    ("portfolio.html.j2", include_str!("../../templates/portfolio.html.j2")),
     ("requirements.md.j2", include_str!("../../templates/requirements.md.j2")),
     ("requirements.html.j2", include_str!("../../templates/requirements.html.j2")),
     ("messages.en.json", include_str!("../../templates/messages.en.json")),
@@ -197,6 +199,26 @@ pub fn render_sarif(a: &Assessment, places: &Places, templates: &Templates) -> R
 /// they are skipped.
 pub fn render_junit(a: &Assessment, unknown_fails: bool, templates: &Templates) -> Result<String, ReportError> {
     Ok(junit::report(a, unknown_fails, &templates.catalog(&a.lang)?))
+}
+
+/// Renders the summary of a portfolio run (`norma assess DIR`).
+pub fn render_portfolio(
+    p: &crate::portfolio::Portfolio,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, ReportError> {
+    let name = match format {
+        Format::Markdown => "portfolio.md.j2",
+        Format::Html => "portfolio.html.j2",
+    };
+    let (env, catalog) = environment(templates, &p.lang, name)?;
+    let context = minijinja::context! {
+        p => Value::from_serialize(p),
+        t => Value::from_serialize(&catalog),
+        statuses => Value::from_serialize(crate::portfolio::STATUSES),
+    };
+    let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
+    Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
 }
 
 /// Renders the comparison of two assessments (`norma diff`) in Markdown.
