@@ -109,7 +109,14 @@ fn today() -> Date {
 
 /// Loads the policies, checks the options and reads the facts file.
 fn prepare(args: &EvalArgs) -> Result<(Engine, FactsFile, AssessOptions), u8> {
-    let mut engine = load_engine(&args.policies)?;
+    let (mut engine, options) = prepare_engine(args)?;
+    let facts = read_facts(&mut engine, &args.facts)?;
+    Ok((engine, facts, options))
+}
+
+/// Loads the policies and checks the options.
+pub(super) fn prepare_engine(args: &EvalArgs) -> Result<(Engine, AssessOptions), u8> {
+    let engine = load_engine(&args.policies)?;
     let as_of = match &args.as_of {
         None => today(),
         Some(s) => {
@@ -139,9 +146,8 @@ fn prepare(args: &EvalArgs) -> Result<(Engine, FactsFile, AssessOptions), u8> {
             return Err(usage(format!("no policy declares the role `{r}`; {hint}")));
         }
     }
-    let facts = read_facts(&mut engine, &args.facts)?;
     let options = AssessOptions { as_of, lang: args.lang.code().to_string(), jurisdictions, roles };
-    Ok((engine, facts, options))
+    Ok((engine, options))
 }
 
 /// The shipped policies, or the ones in `paths` (with the shipped modules they import).
