@@ -236,6 +236,12 @@ fn replace_null(
 /// Adds `block` at the end of the text, after a blank line when `separate` and the text does not
 /// end with one.
 fn append(text: &str, lines: &Lines, block: &str, eol: &str, separate: bool) -> String {
+    // A document end marker (`...`) stays last.
+    let last = (0..lines.count()).rev().find(|l| !lines.is_blank(text, *l));
+    if let Some(end) = last.filter(|l| lines.line(text, *l).trim_end() == "...") {
+        let (before, marker) = text.split_at(lines.start(end));
+        return append(before, &Lines::new(before), block, eol, separate) + marker;
+    }
     let mut out = text.to_string();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(eol);
@@ -429,6 +435,15 @@ mod tests {
     }
 
     #[test]
+    fn a_document_end_marker_stays_last() {
+        let text = "system:\n  name: \"X\"\n...\n";
+        let out = set(text, "deployment.offered_in_korea", &inline("true")).unwrap();
+        assert_eq!(out, "system:\n  name: \"X\"\n\ndeployment:\n  offered_in_korea: true\n...\n");
+        let out = set(text, "system.infers_emotions", &inline("true")).unwrap();
+        assert_eq!(out, "system:\n  name: \"X\"\n  infers_emotions: true\n...\n");
+    }
+
+    #[test]
     fn the_indentation_of_the_group_is_followed() {
         let text = "system:\n    name: \"X\"\n    use_cases:\n      - other\n";
         assert_eq!(
@@ -457,6 +472,69 @@ mod tests {
         assert_eq!(plain("workplace"), "workplace");
         assert_eq!(plain("null"), "\"null\"");
         assert_eq!(plain("1st"), "\"1st\"");
+    }
+
+    #[test]
+    fn any_order_of_edits_on_any_layout_reads_back_as_the_answers() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let engine = std::cell::RefCell::new(crate::Engine::embedded().map_err(|_| "policies").unwrap());
+        let starts = [
+            "",
+            "# only a comment",
+            "system:\n  use_cases: [other]  # why\n\n# who\norganisation:\n  located_in_eu: false\n",
+            "system:\r\n  use_cases: [other]\r\norganisation:\r\n  located_in_eu: false",
+            "system: {use_cases: [other]}\n",
+            "system:\n    infers_emotions: null # later\n    use_cases:\n      - other\n...\n",
+            "evidence:\n  ai_literacy_programme:\n    reference: \"R\"\n    date: 2026-01-01\n",
+        ];
+        let record = Entry::Fields(vec![("reference".into(), quote("UP, v2")), ("date".into(), "2026-05-01".into())]);
+        let edits = [
+            ("system.infers_emotions", inline("true")),
+            ("system.name", inline(&quote("a \"b\" # c: d"))),
+            ("deployment.settings", inline("[workplace, online]")),
+            ("system.training_compute", inline("4e21")),
+            ("system.placed_on_market", inline("2026-08-02")),
+            ("evidence.user_protection_plan", record),
+            ("evidence.ai_use_notice", inline("false")),
+        ];
+        let strategy = (0..starts.len(), Just((0..edits.len()).collect::<Vec<_>>()).prop_shuffle(), 1..=edits.len());
+        let mut runner = TestRunner::new(Config { cases: 64, ..Config::default() });
+        runner
+            .run(&strategy, |(start, order, n)| {
+                let original = starts[start];
+                let mut text = original.to_string();
+                for i in &order[..n] {
+                    let (path, entry) = &edits[*i];
+                    text = set(&text, path, entry).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+                }
+                let mut engine = engine.borrow_mut();
+                let facts =
+                    engine.load_facts("p.yaml", &text).map_err(|d| TestCaseError::fail(format!("{d:?}\n{text}")))?;
+                let policy = engine.policy();
+                for i in &order[..n] {
+                    let path = edits[*i].0;
+                    let given = match path.strip_prefix("evidence.") {
+                        Some(name) => {
+                            facts.facts.evidence.keys().any(|e| policy.item(*e).is_some_and(|it| it.name == name))
+                        }
+                        None => facts.facts.values.keys().any(|f| policy.fact(*f).is_some_and(|x| x.name == path)),
+                    };
+                    prop_assert!(given, "{path} not read back from\n{text}");
+                }
+                // The original lines are all there, in their order.
+                let mut rest = text.lines();
+                for line in original.lines() {
+                    prop_assert!(
+                        rest.any(
+                            |l| l.trim_end() == line.trim_end() || l.starts_with(line.split(':').next().unwrap_or(""))
+                        ),
+                        "{line:?} lost in\n{text}"
+                    );
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]
