@@ -5,6 +5,7 @@
 //! [`source::Sources`]. The library never touches the terminal or the file system; the `norma`
 //! binary does.
 
+pub mod ask;
 pub mod check;
 pub mod diagnostics;
 pub mod diff;

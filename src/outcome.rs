@@ -56,6 +56,20 @@ pub struct Assessment {
     pub upkeep: Option<Upkeep>,
 }
 
+impl Assessment {
+    /// How many outcomes the facts leave open: undecided classification labels and norms whose
+    /// status is `unknown`, across the jurisdictions assessed.
+    pub fn open_outcomes(&self) -> usize {
+        self.jurisdictions
+            .iter()
+            .map(|j| {
+                j.classification.values().filter(|v| v.is_none()).count()
+                    + j.norms.iter().filter(|n| n.status == "unknown").count()
+            })
+            .sum()
+    }
+}
+
 /// An obligation family: duties of the same kind across laws (record retention, representatives,
 /// registration, labelling, …).
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -1,6 +1,7 @@
 //! The `norma` command line: the only part of Norma that touches the terminal, files and exit
 //! codes.
 
+mod ask;
 mod assess;
 mod check;
 mod diff;
@@ -145,6 +146,17 @@ enum Command {
         /// `text` or `json`.
         #[arg(long, value_enum, default_value_t = assess::OutFormat::Text)]
         format: assess::OutFormat,
+    },
+    /// Answer the open questions about a system, most decisive first; each answer is saved in
+    /// the facts file at once, keeping its comments and order.
+    ///
+    /// Reads answers from the terminal, or line by line from standard input when it is not a
+    /// terminal. `?` or an empty line: don't know (skipped for this session); `back` or `<`: undo
+    /// the last answer; `quit` or the end of input: stop. Run it again on the file to go on.
+    /// Exit codes: 0 the session ended, 2 bad input or usage.
+    Ask {
+        #[command(flatten)]
+        args: assess::EvalArgs,
     },
     /// Show how a norm's outcome was reached: every rule, fact and date involved, with citations.
     Explain {
@@ -296,6 +308,7 @@ pub fn run() -> ExitCode {
         }
         Command::Diff { old, new, format, lang, out } => diff::run(&old, &new, format, lang, out.as_deref()),
         Command::Questions { args, format } => assess::questions(&args, format),
+        Command::Ask { args } => ask::run(&args),
         Command::Explain { args, norm } => assess::explain(&args, &norm),
         Command::Facts { format, lang, policies } => facts_doc(format, lang, &policies),
     };

@@ -4,6 +4,7 @@
 //! unknown, never false.
 
 pub mod doc;
+pub mod edit;
 pub(crate) mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -581,7 +582,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 
 /// `1_000`, `1e25 FLOP`, `KRW 10_000_000` as a number in `unit` (the unit, when written, must be
 /// the fact's own).
-fn parse_amount(s: &str, unit: Option<&str>) -> Option<f64> {
+pub fn parse_amount(s: &str, unit: Option<&str>) -> Option<f64> {
     let words: Vec<&str> = s.split_whitespace().collect();
     let number = match (words.as_slice(), unit) {
         ([n], _) => *n,
