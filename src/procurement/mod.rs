@@ -396,7 +396,7 @@ fn submit(row: &Row, source: Source) -> Vec<String> {
 }
 
 /// Adds the lifecycle of an equivalent norm to its row: the phases, events and periods of both,
-/// the shorter cadence, and `SHALL` when either binds.
+/// the first cadence and metric given, and `SHALL` when either binds.
 fn merge_lifecycle(row: &mut Row, n: &Norm, periods: Vec<RowPeriod>, binding: bool, source: Source) {
     let l = &n.lifecycle;
     for p in &l.phases {
