@@ -182,39 +182,30 @@ fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Value {
 }
 
 impl Evaluator<'_> {
-    /// The state of evidence `item` on the assessment date, with an optional age limit.
-    pub fn evidence_state(&self, item: ItemId, max_age: Option<&Duration>) -> EvidenceState {
-        let Some(record) = self.facts.evidence.get(&item) else { return EvidenceState::Missing };
-        let Evidence::Held { date, expires, .. } = record else { return EvidenceState::NotHeld };
-        if *date > self.as_of {
-            return EvidenceState::NotYetDated;
-        }
-        if expires.is_some_and(|e| e <= self.as_of) {
-            return EvidenceState::Expired;
-        }
+    /// The state of evidence `item` on the assessment date, with an optional age limit, and the
+    /// last day held evidence counts: the day before its expiry, or the last day within its kind's
+    /// validity or the age limit, whichever comes first.
+    pub fn evidence_state(&self, item: ItemId, max_age: Option<&Duration>) -> (EvidenceState, Option<Date>) {
+        let Some(record) = self.facts.evidence.get(&item) else { return (EvidenceState::Missing, None) };
+        let Evidence::Held { date, expires, .. } = record else { return (EvidenceState::NotHeld, None) };
         let valid_for = self.policy.item(item).and_then(|i| i.valid_for.as_ref()).and_then(|e| match self.eval(e).0 {
             Value::Duration(d) => Some(d),
             _ => None,
         });
-        for limit in [valid_for.as_ref(), max_age].into_iter().flatten() {
-            if limit.after(*date).is_none_or(|end| end.date() < self.as_of) {
-                return EvidenceState::Stale;
-            }
-        }
-        EvidenceState::Fresh
-    }
-
-    /// The last day held evidence `item` counts: the day before its expiry, or the last day within
-    /// its kind's validity or the age limit, whichever comes first.
-    pub fn evidence_last_day(&self, item: ItemId, max_age: Option<&Duration>) -> Option<Date> {
-        let Some(Evidence::Held { date, expires, .. }) = self.facts.evidence.get(&item) else { return None };
-        let valid_for = self.policy.item(item).and_then(|i| i.valid_for.as_ref()).and_then(|e| match self.eval(e).0 {
-            Value::Duration(d) => Some(d),
-            _ => None,
-        });
-        let limits =
-            [valid_for.as_ref(), max_age].into_iter().flatten().filter_map(|l| l.after(*date).map(|t| t.date()));
-        expires.and_then(|e| e.yesterday().ok()).into_iter().chain(limits).min()
+        // An age limit whose end cannot be represented makes the evidence stale.
+        let ends: Vec<Option<Date>> =
+            [valid_for.as_ref(), max_age].into_iter().flatten().map(|l| l.after(*date).map(|t| t.date())).collect();
+        let last_day = expires.and_then(|e| e.yesterday().ok()).into_iter().chain(ends.iter().flatten().copied()).min();
+        let state = if *date > self.as_of {
+            EvidenceState::NotYetDated
+        } else if expires.is_some_and(|e| e <= self.as_of) {
+            EvidenceState::Expired
+        } else if ends.iter().any(|end| end.is_none_or(|end| end < self.as_of)) {
+            EvidenceState::Stale
+        } else {
+            EvidenceState::Fresh
+        };
+        (state, last_day)
     }
 
     /// Evaluates an expression (depth bounded by the parser).
@@ -259,8 +250,7 @@ impl Evaluator<'_> {
                     Value::Duration(d) => Some(d),
                     _ => None,
                 });
-                let state = self.evidence_state(*item, limit.as_ref());
-                let last_day = self.evidence_last_day(*item, limit.as_ref());
+                let (state, last_day) = self.evidence_state(*item, limit.as_ref());
                 let v = match state {
                     EvidenceState::Fresh => Value::Bool(true),
                     EvidenceState::Missing => Value::Unknown,
