@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::eval::{Evaluator, Options};
+use crate::eval::{Evaluator, Options, Results};
 use crate::facts::Facts;
 use crate::model::Policy;
 use crate::outcome::{self, Assessment, Context, InstrumentVersion, Provenance, pick};
@@ -194,7 +194,37 @@ impl Engine {
 
     /// Assesses a system and returns the outcome model.
     pub fn assess(&self, facts: &FactsFile, options: &AssessOptions) -> Assessment {
+        self.assessment(&self.evaluate(facts, options), facts, options)
+    }
+
+    /// Assesses a system again after its facts changed from `before` to `after`, given the
+    /// results kept from assessing `before` with the same options: only the rules the changed
+    /// facts and evidence reach are evaluated again. Returns the outcome model and the results to
+    /// keep for the next change. Results computed with other options are ignored (everything is
+    /// evaluated).
+    pub fn reassess(
+        &self,
+        before: &FactsFile,
+        after: &FactsFile,
+        options: &AssessOptions,
+        kept: Results,
+    ) -> (Assessment, Results) {
+        let eval_options = Options { as_of: options.as_of, roles: options.roles.clone() };
+        let ev = if kept.computed_with(&eval_options) {
+            Evaluator::rerun(&self.policy, &after.facts, kept, before.facts.differences(&after.facts))
+        } else {
+            Evaluator::run(&self.policy, &after.facts, &eval_options)
+        };
+        (self.assessment(&ev, after, options), ev.into_results())
+    }
+
+    /// Assesses a system and keeps the results, for [`Engine::reassess`].
+    pub fn assess_keeping(&self, facts: &FactsFile, options: &AssessOptions) -> (Assessment, Results) {
         let ev = self.evaluate(facts, options);
+        (self.assessment(&ev, facts, options), ev.into_results())
+    }
+
+    fn assessment(&self, ev: &Evaluator<'_>, facts: &FactsFile, options: &AssessOptions) -> Assessment {
         let system_name = self.policy.facts.iter().position(|f| f.name == "system.name").and_then(|i| {
             match facts.facts.get(crate::model::FactId(i as u32)) {
                 Value::Text(t) => Some(t.clone()),
@@ -205,9 +235,9 @@ impl Engine {
             lang: options.lang.clone(),
             jurisdictions: options.jurisdictions.clone(),
             roles: options.roles.clone(),
-            provenance: self.provenance(&ev, facts, &options.lang),
+            provenance: self.provenance(ev, facts, &options.lang),
         };
-        outcome::build(&ev, &context, system_name)
+        outcome::build(ev, &context, system_name)
     }
 
     /// The norms of the guidance module `module` for `facts` (see [`outcome::guidance_norms`]).

@@ -1,7 +1,8 @@
 //! The questionnaire behind `norma ask`: the most decisive open question first, each answer
 //! written into the facts file's text ([`crate::facts::edit`]), read back by the facts loader to
-//! prove it holds the answer, and the whole assessment run again, so that the next question is
-//! the most decisive one given every answer so far. Reading lines and writing the file are the
+//! prove it holds the answer, and the assessment brought up to date (only the rules the answer
+//! reaches are evaluated again), so that the next question is the most decisive one given every
+//! answer so far. Reading lines and writing the file are the
 //! command line's part.
 
 pub mod answer;
@@ -9,6 +10,7 @@ pub mod answer;
 use std::collections::BTreeSet;
 
 use crate::diagnostics::Diagnostic;
+use crate::eval::Results;
 use crate::facts::edit::{self, Entry};
 use crate::facts::{Evidence, edit::quote};
 use crate::outcome::{Assessment, Question};
@@ -50,6 +52,8 @@ pub struct Session<'e> {
     text: String,
     facts: FactsFile,
     assessment: Assessment,
+    /// The evaluation behind `assessment`, kept to evaluate again only what an answer changes.
+    results: Option<Results>,
     skipped: BTreeSet<String>,
     /// The answers given, last last: the fact and the text before it.
     answered: Vec<(String, String)>,
@@ -65,7 +69,7 @@ impl<'e> Session<'e> {
         options: AssessOptions,
     ) -> Result<Session<'e>, Vec<Diagnostic>> {
         let facts = engine.load_facts(name, &text)?;
-        let assessment = engine.assess(&facts, &options);
+        let (assessment, results) = engine.assess_keeping(&facts, &options);
         Ok(Session {
             engine,
             options,
@@ -73,6 +77,7 @@ impl<'e> Session<'e> {
             text,
             facts,
             assessment,
+            results: Some(results),
             skipped: BTreeSet::new(),
             answered: Vec::new(),
         })
@@ -173,9 +178,14 @@ impl<'e> Session<'e> {
     }
 
     fn reassess(&mut self, text: String, facts: FactsFile) {
+        let (assessment, results) = match self.results.take() {
+            Some(kept) => self.engine.reassess(&self.facts, &facts, &self.options, kept),
+            None => self.engine.assess_keeping(&facts, &self.options),
+        };
         self.text = text;
         self.facts = facts;
-        self.assessment = self.engine.assess(&self.facts, &self.options);
+        self.assessment = assessment;
+        self.results = Some(results);
     }
 }
 

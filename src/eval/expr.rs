@@ -196,11 +196,11 @@ impl Evaluator<'_> {
         let ends: Vec<Option<Date>> =
             [valid_for.as_ref(), max_age].into_iter().flatten().map(|l| l.after(*date).map(|t| t.date())).collect();
         let last_day = expires.and_then(|e| e.yesterday().ok()).into_iter().chain(ends.iter().flatten().copied()).min();
-        let state = if *date > self.as_of {
+        let state = if *date > self.state.as_of {
             EvidenceState::NotYetDated
-        } else if expires.is_some_and(|e| e <= self.as_of) {
+        } else if expires.is_some_and(|e| e <= self.state.as_of) {
             EvidenceState::Expired
-        } else if ends.iter().any(|end| end.is_none_or(|end| end < self.as_of)) {
+        } else if ends.iter().any(|end| end.is_none_or(|end| end < self.state.as_of)) {
             EvidenceState::Stale
         } else {
             EvidenceState::Fresh
@@ -214,7 +214,7 @@ impl Evaluator<'_> {
         match &e.kind {
             ExprKind::Bool(b) => (Value::Bool(*b), none()),
             ExprKind::Unknown => (Value::Unknown, none()),
-            ExprKind::AsOf => (Value::Date(self.as_of), vec![Input::AsOf]),
+            ExprKind::AsOf => (Value::Date(self.state.as_of), vec![Input::AsOf]),
             ExprKind::Date(d) => (Value::Date(*d), none()),
             ExprKind::Text(t) => (Value::Text(t.clone()), none()),
             ExprKind::Number { value, unit } => match unit.as_deref().and_then(TimeUnit::from_word) {
@@ -281,7 +281,7 @@ impl Evaluator<'_> {
                 let (a, mut ia) = self.eval(l);
                 let (b, ib) = self.eval(r);
                 ia.extend(ib);
-                (binary(*op, &a, &b, self.as_of), ia)
+                (binary(*op, &a, &b, self.state.as_of), ia)
             }
         }
     }

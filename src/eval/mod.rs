@@ -17,9 +17,10 @@ use expr::{and2, not, or2};
 pub use scenarios::{Failure, run_test};
 
 use crate::facts::Facts;
-use crate::model::{Dated, FactId, Item, ItemId, ModuleId, Policy};
+use crate::model::{Dated, FactId, Item, ItemId, ModuleId, Node, Policy};
 use crate::syntax::ast::ItemKind;
 use crate::value::Value;
+use petgraph::visit::Dfs;
 
 /// Something a result was decided by.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -127,12 +128,26 @@ pub struct Options {
 pub struct Evaluator<'a> {
     policy: &'a Policy,
     facts: &'a Facts,
+    state: Results,
+}
+
+/// The results of an evaluation, detached from the facts they were computed from, so that they
+/// can be kept and brought up to date when a few facts change ([`Evaluator::rerun`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
     as_of: Date,
     roles: BTreeSet<String>,
     values: Vec<Value>,
     inputs: Vec<Vec<Input>>,
     outcomes: Vec<Option<NormOutcome>>,
     versions: Vec<Option<String>>,
+}
+
+impl Results {
+    /// Whether these results were computed with `options`.
+    pub fn computed_with(&self, options: &Options) -> bool {
+        self.as_of == options.as_of && self.roles == options.roles
+    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -144,9 +159,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|m| m.versions.iter().rfind(|(_, _, d)| *d <= options.as_of).map(|(name, _, _)| name.clone()))
             .collect();
-        let mut ev = Evaluator {
-            policy,
-            facts,
+        let state = Results {
             as_of: options.as_of,
             roles: options.roles.clone(),
             values: vec![Value::Unknown; n],
@@ -154,15 +167,53 @@ impl<'a> Evaluator<'a> {
             outcomes: vec![None; n],
             versions,
         };
+        let mut ev = Evaluator { policy, facts, state };
         for &id in &policy.order {
             ev.rule(id);
         }
         ev
     }
 
+    /// Brings `previous` (results of `policy` for other facts) up to date for `facts`, where
+    /// `changed` lists the facts and evidence that differ: only the rules that depend on them,
+    /// directly or through other rules, are evaluated again; every other result is kept. The
+    /// results are the same as those of [`Evaluator::run`] on `facts`.
+    pub fn rerun(
+        policy: &'a Policy,
+        facts: &'a Facts,
+        previous: Results,
+        changed: impl IntoIterator<Item = Node>,
+    ) -> Evaluator<'a> {
+        let mut affected = vec![false; policy.items.len()];
+        let mut dfs = Dfs::empty(&policy.graph);
+        for node in changed {
+            let Some(start) = policy.node(node) else { continue };
+            dfs.move_to(start);
+            while let Some(next) = dfs.next(&policy.graph) {
+                if let Some(Node::Item(id)) = policy.graph.node_weight(next)
+                    && let Some(flag) = affected.get_mut(id.0 as usize)
+                {
+                    *flag = true;
+                }
+            }
+        }
+        let mut ev = Evaluator { policy, facts, state: previous };
+        for &id in &policy.order {
+            if affected.get(id.0 as usize) == Some(&true) {
+                ev.rule(id);
+            }
+        }
+        ev
+    }
+
+    /// The results, without the policy and facts, to keep for [`Evaluator::rerun`].
+    pub fn into_results(self) -> Results {
+        self.state
+    }
+
     /// The assessment date.
     pub fn as_of(&self) -> Date {
-        self.as_of
+        self.state.as_of
     }
 
     /// The policy evaluated.
@@ -177,27 +228,27 @@ impl<'a> Evaluator<'a> {
 
     /// The value of a definition, or whether an exception or a role holds.
     pub fn value(&self, id: ItemId) -> Value {
-        self.values.get(id.0 as usize).cloned().unwrap_or(Value::Unknown)
+        self.state.values.get(id.0 as usize).cloned().unwrap_or(Value::Unknown)
     }
 
     /// What decided a rule's value or a norm's status.
     pub fn inputs(&self, id: ItemId) -> &[Input] {
-        self.inputs.get(id.0 as usize).map_or(&[], Vec::as_slice)
+        self.state.inputs.get(id.0 as usize).map_or(&[], Vec::as_slice)
     }
 
     /// The outcome of a norm.
     pub fn outcome(&self, id: ItemId) -> Option<&NormOutcome> {
-        self.outcomes.get(id.0 as usize).and_then(Option::as_ref)
+        self.state.outcomes.get(id.0 as usize).and_then(Option::as_ref)
     }
 
     /// The name of the version of `module` in force on the assessment date.
     pub fn version(&self, module: ModuleId) -> Option<&str> {
-        self.versions.get(module.0 as usize).and_then(|v| v.as_deref())
+        self.state.versions.get(module.0 as usize).and_then(|v| v.as_deref())
     }
 
     fn set(&mut self, id: ItemId, value: Value, inputs: Vec<Input>) {
         let i = id.0 as usize;
-        if let (Some(v), Some(inp)) = (self.values.get_mut(i), self.inputs.get_mut(i)) {
+        if let (Some(v), Some(inp)) = (self.state.values.get_mut(i), self.state.inputs.get_mut(i)) {
             *v = value;
             *inp = dedup(inputs);
         }
@@ -217,7 +268,7 @@ impl<'a> Evaluator<'a> {
                 self.set(id, holds, inputs);
             }
             ItemKind::Role => {
-                let assumed = self.roles.contains(&item.name);
+                let assumed = self.state.roles.contains(&item.name);
                 let (v, inputs) = match (&item.when, assumed) {
                     (_, true) => (Value::Bool(true), Vec::new()),
                     (Some(w), false) => self.eval(w),
@@ -228,7 +279,7 @@ impl<'a> Evaluator<'a> {
             ItemKind::Obligation | ItemKind::Prohibition => {
                 let outcome = self.norm(item);
                 self.set(id, outcome.applies.clone(), outcome.inputs.clone());
-                if let Some(slot) = self.outcomes.get_mut(id.0 as usize) {
+                if let Some(slot) = self.state.outcomes.get_mut(id.0 as usize) {
                     *slot = Some(outcome);
                 }
             }
@@ -349,7 +400,7 @@ impl<'a> Evaluator<'a> {
             match v {
                 Value::Bool(true) => {
                     inputs.extend(i);
-                    if d.date <= self.as_of {
+                    if d.date <= self.state.as_of {
                         live = Some(live.map_or(d.date, |l| l.min(d.date)));
                     } else {
                         later.push(d.date);
@@ -369,7 +420,7 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .filter(|d| {
                     self.policy.module(item.module).is_some_and(|m| {
-                        m.versions.iter().any(|(n, _, f)| Some(n) == d.under.as_ref() && *f > self.as_of)
+                        m.versions.iter().any(|(n, _, f)| Some(n) == d.under.as_ref() && *f > self.state.as_of)
                     })
                 })
                 .map(|d| d.date)
@@ -380,7 +431,7 @@ impl<'a> Evaluator<'a> {
             }
         } else if live.is_some() {
             Start::Live
-        } else if undecided.iter().any(|d| *d <= self.as_of) {
+        } else if undecided.iter().any(|d| *d <= self.state.as_of) {
             Start::Undecided
         } else if let Some(first) = later.iter().chain(&undecided).min() {
             Start::Later(*first)
@@ -398,7 +449,7 @@ impl<'a> Evaluator<'a> {
             let (v, i) = d.condition.as_ref().map_or((Value::Bool(true), Vec::new()), |c| self.eval(c));
             if v == Value::Bool(true) {
                 until = Some(until.map_or(d.date, |u| u.min(d.date)));
-                if d.date <= self.as_of {
+                if d.date <= self.state.as_of {
                     ended = true;
                     inputs.extend(i);
                 }

@@ -179,3 +179,97 @@ fn every_shipped_norm_is_exercised_by_a_test() {
         .collect();
     assert!(untested.is_empty(), "norms no test expects anything of: {untested:?}");
 }
+
+const EXAMPLES: [&str; 8] = [
+    include_str!("../../examples/chatbot.yaml"),
+    include_str!("../../examples/credit-scoring.yaml"),
+    include_str!("../../examples/cv-screening.yaml"),
+    include_str!("../../examples/emotion-at-work.yaml"),
+    include_str!("../../examples/foundation-model.yaml"),
+    include_str!("../../examples/kr-city-chatbot.yaml"),
+    include_str!("../../examples/kr-foreign-generative.yaml"),
+    include_str!("../../examples/kr-hiring-screening.yaml"),
+];
+
+/// The facts and evidence of `full` that `keep` keeps (by position, cycling).
+fn subset(full: &Facts, keep: &[bool]) -> Facts {
+    let kept = |i: usize| keep.get(i % keep.len().max(1)).copied().unwrap_or(true);
+    Facts {
+        values: full.values.iter().enumerate().filter(|(i, _)| kept(*i)).map(|(_, (k, v))| (*k, v.clone())).collect(),
+        evidence: full
+            .evidence
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| kept(i + 100))
+            .map(|(_, (k, v))| (*k, v.clone()))
+            .collect(),
+        ..Facts::default()
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Evaluating again only what changed gives exactly what evaluating everything gives.
+    #[test]
+    fn rerun_gives_what_run_gives(
+        from in 0..EXAMPLES.len(),
+        to in 0..EXAMPLES.len(),
+        keep_from in proptest::collection::vec(proptest::bool::weighted(0.8), 1..40),
+        keep_to in proptest::collection::vec(proptest::bool::weighted(0.8), 1..40),
+        year in 2025i16..2030,
+    ) {
+        let policy = shipped_once();
+        let before = subset(&facts(policy, EXAMPLES[from]), &keep_from);
+        let after = subset(&facts(policy, EXAMPLES[to]), &keep_to);
+        let options = Options { as_of: date(year, 6, 1), roles: BTreeSet::new() };
+        let kept = Evaluator::run(policy, &before, &options).into_results();
+        let changed = before.differences(&after);
+        let again = Evaluator::rerun(policy, &after, kept, changed).into_results();
+        let fresh = Evaluator::run(policy, &after, &options).into_results();
+        proptest::prop_assert!(again == fresh);
+    }
+}
+
+fn shipped_once() -> &'static Policy {
+    static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    POLICY.get_or_init(shipped)
+}
+
+#[test]
+fn a_rerun_evaluates_only_what_the_change_reaches() {
+    let policy = shipped_once();
+    let before = facts(policy, CV_TOOL);
+    // New evidence reaches the norms it can satisfy, and the rules built on those.
+    let evidence = "evidence:\n  risk_management_documentation:\n    reference: \"RM-1\"\n    date: 2027-06-01\n";
+    let after = facts(policy, &format!("{CV_TOOL}{evidence}"));
+    let options = Options { as_of: date(2028, 1, 1), roles: BTreeSet::new() };
+    let original = Evaluator::run(policy, &before, &options).into_results();
+    // Mark every norm's outcome with an impossible status and reason: those still marked after
+    // the rerun were not evaluated again.
+    let mut kept = original.clone();
+    for outcome in kept.outcomes.iter_mut().flatten() {
+        outcome.status = Status::Violated;
+        outcome.why = Why::Ended;
+    }
+    let changed = before.differences(&after);
+    assert_eq!(changed.len(), 1);
+    let again = Evaluator::rerun(policy, &after, kept, changed).into_results();
+    let fresh = Evaluator::run(policy, &after, &options).into_results();
+    let (mut skipped, mut evaluated) = (0, 0);
+    for (i, outcome) in again.outcomes.iter().enumerate() {
+        let Some(outcome) = outcome else { continue };
+        if outcome.why == Why::Ended && outcome.status == Status::Violated {
+            skipped += 1;
+            assert_eq!(
+                original.outcomes[i], fresh.outcomes[i],
+                "{} was skipped but changed",
+                policy.items[i].qualified
+            );
+        } else {
+            evaluated += 1;
+            assert_eq!(again.outcomes[i], fresh.outcomes[i]);
+        }
+    }
+    assert!(evaluated > 0 && skipped > evaluated, "{evaluated} evaluated again, {skipped} kept");
+    assert_ne!(original.outcomes, fresh.outcomes, "the change matters");
+}

@@ -59,6 +59,15 @@ impl Facts {
     pub fn get(&self, fact: FactId) -> &Value {
         self.values.get(&fact).unwrap_or(&Value::Unknown)
     }
+
+    /// The facts and evidence whose values differ between `self` and `other`, as nodes of the
+    /// rule graph (for [`crate::eval::Evaluator::rerun`]).
+    pub fn differences(&self, other: &Facts) -> BTreeSet<crate::model::Node> {
+        let facts = self.values.keys().chain(other.values.keys()).filter(|f| self.get(**f) != other.get(**f));
+        let evidence =
+            self.evidence.keys().chain(other.evidence.keys()).filter(|e| self.evidence.get(e) != other.evidence.get(e));
+        facts.map(|f| crate::model::Node::Fact(*f)).chain(evidence.map(|e| crate::model::Node::Item(*e))).collect()
+    }
 }
 
 /// Reads and validates the facts file `file` of `sources` against `policy`. Every problem found
