@@ -77,6 +77,7 @@ codes! {
     RepeatedFamily = "N0905", "repeated-family", "A norm names the same obligation family twice.";
     BadExpectation = "N1001", "bad-expectation", "A test expectation that cannot hold for that kind of rule.";
     BadGiven = "N1002", "bad-given", "A test gives a fact a value of the wrong type, or gives it twice.";
+    BadTable = "N1003", "bad-table", "A test's table of cases with a row that does not match its header, a cell that does not fit its column, or a case without a date.";
     FactsSyntax = "N2001", "facts-syntax", "The facts file is not valid YAML, or breaks a YAML limit (depth, aliases, size).";
     UnknownFact = "N2002", "unknown-fact", "A key in the facts file that is not a declared fact.";
     FactType = "N2003", "fact-type", "A fact's value does not fit its declared type.";

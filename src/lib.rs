@@ -22,6 +22,7 @@ pub mod procurement;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod value;
 
 use diagnostics::Diagnostic;

@@ -304,6 +304,8 @@ pub struct Test {
     pub module: ModuleId,
     /// Title.
     pub name: String,
+    /// The row of the test's table of cases this test was made from (1-based), if it has one.
+    pub case: Option<usize>,
     /// Assessment date.
     pub as_of: Option<Date>,
     /// Facts.

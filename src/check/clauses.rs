@@ -96,7 +96,7 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
             ItemKind::Prohibition => PROHIBITION,
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => EXCEPTION,
             ItemKind::Crosswalk => &["note", "cite"],
-            ItemKind::Test => &["as_of", "given", "expect", "note"],
+            ItemKind::Test => &["as_of", "given", "expect", "examples", "note"],
         },
     }
 }
@@ -133,6 +133,7 @@ const SINGLE: &[&str] = &[
     "jurisdiction",
     "source",
     "as_of",
+    "examples",
     "phase",
     "every",
     "effort",
@@ -216,8 +217,11 @@ pub(super) fn check_clauses(
         }
         check_values(&c.kind, context, diags);
     }
+    // A table of cases may give each case its own date instead.
+    let dated_cases = clauses.iter().any(|c| matches!(&c.kind, ClauseKind::Examples(t) if t.has_as_of()));
     for req in required(owner) {
-        if !clauses.iter().any(|c| c.kind.keyword() == *req) {
+        let given = clauses.iter().any(|c| c.kind.keyword() == *req) || (*req == "as_of" && dated_cases);
+        if !given {
             let code = if *req == "cite" { Code::MissingCitation } else { Code::ClauseMissing };
             let what = if *req == "cite" { "citation".to_string() } else { format!("`{req}` clause") };
             diags.push(

@@ -10,6 +10,7 @@ mod fmt;
 mod portfolio;
 mod requirements;
 mod summary;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -177,6 +178,30 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         policies: Vec<PathBuf>,
     },
+    /// Run the tests kept beside the rules; with `--coverage`, show which norms, exceptions and
+    /// condition branches they exercise.
+    ///
+    /// With no paths, runs the tests of the policy set shipped in the binary. Exit codes: 0 every
+    /// test passed (and coverage is at least `--min-coverage`), 1 a test failed, coverage is
+    /// short or there are no tests, 2 unreadable input or policies with errors.
+    Test {
+        /// Policy files or folders (folders are searched for `.norma` files); their tests are run
+        /// and their rules measured.
+        paths: Vec<PathBuf>,
+        /// Measure coverage: norms some test expects an outcome of, exceptions some test makes
+        /// hold, conditions some test sees true and some false.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail (exit 1) when coverage is below this percentage (implies `--coverage`).
+        #[arg(long, value_name = "PCT")]
+        min_coverage: Option<f64>,
+        /// `text`, `junit` (JUnit XML) or `json` (`norma.tests/v1`).
+        #[arg(long, value_enum, default_value_t = test::TestFormat::Text)]
+        format: test::TestFormat,
+        /// Write the results to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Rewrite policy files in the canonical layout (comments are kept).
     ///
     /// With `--check`, only report files that are not formatted (exit 1). Exit 2 on unreadable
@@ -278,6 +303,9 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Test { paths, coverage, min_coverage, format, out } => {
+            test::run(&test::Request { paths: &paths, coverage, min_coverage, format, out_file: out.as_deref() })
+        }
         Command::Assess {
             facts,
             args,

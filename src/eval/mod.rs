@@ -5,6 +5,7 @@
 //! `unknown and false` is false. Each result keeps the inputs that decided it; traces, reasons
 //! and decisive questions are read from those.
 
+pub mod coverage;
 mod expr;
 mod scenarios;
 
@@ -14,7 +15,7 @@ use jiff::civil::Date;
 
 pub use expr::EvidenceState;
 use expr::{and2, not, or2};
-pub use scenarios::{Failure, run_test};
+pub use scenarios::{Failure, run_test, test_facts, test_options, unmet};
 
 use crate::facts::Facts;
 use crate::model::{Dated, FactId, Item, ItemId, ModuleId, Node, Policy};

@@ -23,8 +23,8 @@ pub struct Failure {
     pub span: Span,
 }
 
-/// The facts a test gives.
-fn facts_of(test: &Test, policy: &Policy) -> Facts {
+/// The facts and evidence a test gives.
+pub fn test_facts(test: &Test, policy: &Policy) -> Facts {
     let empty = Facts::default();
     let as_of = test.as_of.unwrap_or_default();
     let constants = Evaluator::run(policy, &empty, &Options { as_of, roles: BTreeSet::new() });
@@ -49,9 +49,19 @@ fn facts_of(test: &Test, policy: &Policy) -> Facts {
 
 /// Runs one test and returns the expectations it does not meet.
 pub fn run_test(policy: &Policy, test: &Test) -> Vec<Failure> {
-    let facts = facts_of(test, policy);
-    let as_of = test.as_of.unwrap_or_default();
-    let ev = Evaluator::run(policy, &facts, &Options { as_of, roles: BTreeSet::new() });
+    let facts = test_facts(test, policy);
+    let ev = Evaluator::run(policy, &facts, &test_options(test));
+    unmet(&ev, test)
+}
+
+/// The evaluation options of a test: its date, roles decided by its facts.
+pub fn test_options(test: &Test) -> Options {
+    Options { as_of: test.as_of.unwrap_or_default(), roles: BTreeSet::new() }
+}
+
+/// The expectations of `test` that the evaluation `ev` (of the test's facts) does not meet.
+pub fn unmet(ev: &Evaluator<'_>, test: &Test) -> Vec<Failure> {
+    let policy = ev.policy();
     let mut failures = Vec::new();
     for &(rule, expected, span) in &test.expects {
         let kind = policy.item(rule).map_or(ItemKind::Define, |i| i.kind);
@@ -69,7 +79,15 @@ pub fn run_test(policy: &Policy, test: &Test) -> Vec<Failure> {
                 Outcome::True | Outcome::False => false,
             };
             let from = o.applies_from.map_or(String::new(), |d| format!(" (applies from {d})"));
-            (holds, format!("{}{from}", o.status.word()))
+            let words = match o.status {
+                Status::Violated => "violated (a prohibition that applies)",
+                Status::Met => "met",
+                Status::NotMet => "not met",
+                Status::Unknown => "unknown",
+                Status::NotApplicable => "not applicable",
+                Status::NotYetApplicable => "not in force",
+            };
+            (holds, format!("{words}{from}"))
         } else {
             let v = ev.value(rule);
             let holds = match expected {

@@ -14,8 +14,8 @@ mod expr;
 use expr::*;
 
 use crate::syntax::ast::{
-    Cited, Clause, ClauseKind, Comment, Crosswalk, CrosswalkTarget, Dated, Expr, ExprKind, FactType, Given, Ident,
-    Item, ItemHead, ItemKind, Localized, Module, Variant,
+    Cell, Cited, Clause, ClauseKind, Column, Comment, Crosswalk, CrosswalkTarget, Dated, Expr, ExprKind, FactType,
+    Given, Ident, Item, ItemHead, ItemKind, Localized, Module, Table, Variant,
 };
 
 /// Lines longer than this many columns are broken where the layout allows it.
@@ -366,6 +366,7 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
         ClauseKind::Expect { target, outcome, .. } => {
             Parts::text(format!("{keyword} {} {}", target.name, outcome.words()))
         }
+        ClauseKind::Examples(_) => Parts::text(keyword.to_string()),
     }
 }
 
@@ -398,6 +399,9 @@ fn cited<'a>(kind: &ClauseKind, c: &'a Cited) -> Parts<'a> {
 /// A clause's lines at `indent`: on one line if it fits; otherwise a top-level `or`/`and` chain
 /// gets one operand per line, and sets on lines still too long one element per line.
 fn clause_lines(kind: &ClauseKind, indent: usize) -> Vec<String> {
+    if let ClauseKind::Examples(table) = kind {
+        return table_lines(table, indent);
+    }
     let Parts { head, expr, tail } = parts(kind);
     let mut flat = Pieces::default();
     flat.text(&head);
@@ -435,6 +439,35 @@ fn clause_lines(kind: &ClauseKind, indent: usize) -> Vec<String> {
     }
     for (row_indent, row) in &rows {
         lay_out(*row_indent, row, &mut lines);
+    }
+    lines
+}
+
+/// `examples` and its table, one row per line below it, the columns aligned (to the width of their
+/// widest cell, counted in characters as displayed).
+fn table_lines(table: &Table, indent: usize) -> Vec<String> {
+    let header = table.columns.iter().map(|c| match c {
+        Column::AsOf(_) => "as_of".to_string(),
+        Column::Name(name) => name.name.clone(),
+        Column::Evidence(name) => format!("evidence {}", name.name),
+    });
+    let cell = |c: &Cell| match c {
+        Cell::Blank(_) => "-".to_string(),
+        Cell::Outcome(o, _) => o.words().to_string(),
+        Cell::Value(e) => flat_expr(e),
+    };
+    let rows: Vec<Vec<String>> = std::iter::once(header.collect())
+        .chain(table.rows.iter().map(|r| r.cells.iter().map(cell).collect()))
+        .collect();
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let shown = |c: &str| unicode_width::UnicodeWidthStr::width(c);
+    let widths: Vec<usize> =
+        (0..columns).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| shown(c)).max().unwrap_or(0)).collect();
+    let mut lines = vec![format!("{}examples", pad(indent))];
+    for row in &rows {
+        let cells: Vec<String> =
+            row.iter().zip(&widths).map(|(c, w)| format!("{c}{}", pad(w.saturating_sub(shown(c))))).collect();
+        lines.push(format!("{}| {} |", pad(indent + STEP), cells.join(" | ")));
     }
     lines
 }

@@ -560,3 +560,17 @@ fn a_guidance_header_round_trips() {
     let expected = "guidance procurement.g\n  title en \"G\"\n  title ko \"지\"\n  source \"ISO/IEC 42001:2023\"\n  note en \"Not law.\"\n\nuse common\n\nobligation o\n  cite \"ISO/IEC 42001:2023\"\n";
     assert_eq!(fmt(text), expected);
 }
+
+#[test]
+fn tables_of_cases_are_aligned_column_by_column() {
+    let item = "test \"t\"\n  given a = true\n  examples\n  |as_of|evidence e|x.y|rule|\n      | 2026-08-01 | - | {a, b} | not in force |\n| 2026-08-02|2026-07-15 |12 months| met|\n  expect r applies\n";
+    let expected = "test \"t\"\n  given a = true\n  examples\n    | as_of      | evidence e | x.y       | rule         |\n    | 2026-08-01 | -          | {a, b}    | not in force |\n    | 2026-08-02 | 2026-07-15 | 12 months | met          |\n  expect r applies\n";
+    assert_eq!(fmt_item(item), expected);
+}
+
+#[test]
+fn a_table_cell_in_hangul_is_aligned_by_display_width() {
+    let item = "test \"t\"\n  examples\n    | as_of | system.name |\n    | 2026-08-01 | \"챗봇\" |\n";
+    let out = fmt_item(item);
+    assert!(out.contains("    | as_of      | system.name |\n    | 2026-08-01 | \"챗봇\"      |\n"), "{out}");
+}

@@ -5,7 +5,7 @@
 //! inject markup into a report.
 
 mod charts;
-mod junit;
+pub(crate) mod junit;
 mod sarif;
 pub(crate) mod text;
 mod view;

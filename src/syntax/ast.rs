@@ -359,6 +359,63 @@ impl Outcome {
     }
 }
 
+/// A test's table of cases (`examples`): each row is one case of the test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// What each column gives or expects.
+    pub columns: Vec<Column>,
+    /// The cases.
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// Whether a column gives the assessment date.
+    pub fn has_as_of(&self) -> bool {
+        self.columns.iter().any(|c| matches!(c, Column::AsOf(_)))
+    }
+}
+
+/// The heading of a column of a test's table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// `as_of`: the assessment date of each case.
+    AsOf(Span),
+    /// A fact (given) or a rule (expected), told apart when names are resolved.
+    Name(Ident),
+    /// `evidence NAME`: the date the evidence was produced, or `false` when it is not held.
+    Evidence(Ident),
+}
+
+/// One case of a test's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// One cell per column.
+    pub cells: Vec<Cell>,
+    /// Where the row is written.
+    pub span: Span,
+}
+
+/// A cell of a test's table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// `-`: nothing given or expected.
+    Blank(Span),
+    /// Outcome words (`true` and `false` are also the values of a yes/no fact).
+    Outcome(Outcome, Span),
+    /// A value, as after `given FACT =`.
+    Value(Expr),
+}
+
+impl Cell {
+    /// Where the cell is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Cell::Blank(s) | Cell::Outcome(_, s) => *s,
+            Cell::Value(e) => e.span,
+        }
+    }
+}
+
 /// A clause with its doc comments and span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clause {
@@ -466,6 +523,8 @@ pub enum ClauseKind {
     Effort,
     /// `metric en "…"`: the threshold or metric by which performance is judged.
     Metric(Localized),
+    /// `examples` and a table of cases.
+    Examples(Table),
     /// `expect RULE OUTCOME`
     Expect {
         /// The rule.
@@ -510,6 +569,7 @@ impl ClauseKind {
             ClauseKind::AsOf(_) => "as_of",
             ClauseKind::Given(_) => "given",
             ClauseKind::Expect { .. } => "expect",
+            ClauseKind::Examples(_) => "examples",
             ClauseKind::Family { .. } => "family",
             ClauseKind::Phase(_) => "phase",
             ClauseKind::Every(_) => "every",

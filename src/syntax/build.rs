@@ -440,20 +440,47 @@ impl Builder {
                     .into_inner()
                     .find(|x| x.as_rule() != Rule::k_expect && x.as_rule() != Rule::path)
                     .ok_or_else(|| self.missing(p, "an outcome"))?;
-                let outcome = match o.as_rule() {
-                    Rule::o_true => Outcome::True,
-                    Rule::o_false => Outcome::False,
-                    Rule::o_unknown => Outcome::Unknown,
-                    Rule::o_met => Outcome::Met,
-                    Rule::o_not_met => Outcome::NotMet,
-                    Rule::o_applies => Outcome::Applies,
-                    Rule::o_not_applicable => Outcome::NotApplicable,
-                    _ => Outcome::NotInForce,
-                };
-                ClauseKind::Expect { target, outcome, outcome_span: self.span(&o) }
+                ClauseKind::Expect { target, outcome: outcome(&o), outcome_span: self.span(&o) }
             }
+            Rule::examples_c => ClauseKind::Examples(self.table(p)?),
             _ => return Err(self.missing(p, "a clause")),
         })
+    }
+
+    fn table(&self, p: &Pair<'_, Rule>) -> Built<Table> {
+        let header = self.need(p, Rule::ex_header, "a header row such as `| as_of | system.x | rule |`")?;
+        let columns = all(&header, Rule::ex_column)
+            .map(|c| {
+                let inner = c.clone().into_inner().next().ok_or_else(|| self.missing(&c, "a column heading"))?;
+                Ok(match inner.as_rule() {
+                    Rule::k_as_of => Column::AsOf(self.span(&inner)),
+                    Rule::ex_evidence => {
+                        Column::Evidence(self.ident(&self.need(&inner, Rule::path, "an evidence name")?))
+                    }
+                    _ => Column::Name(self.ident(&inner)),
+                })
+            })
+            .collect::<Built<Vec<Column>>>()?;
+        let rows = all(p, Rule::ex_row)
+            .map(|r| {
+                let cells = all(&r, Rule::ex_cell)
+                    .map(|c| {
+                        let inner = c.clone().into_inner().next().ok_or_else(|| self.missing(&c, "a value"))?;
+                        Ok(match inner.as_rule() {
+                            Rule::ex_blank => Cell::Blank(self.span(&inner)),
+                            Rule::value => {
+                                let v =
+                                    inner.clone().into_inner().next().ok_or_else(|| self.missing(&inner, "a value"))?;
+                                Cell::Value(self.atom(&v)?.0)
+                            }
+                            _ => Cell::Outcome(outcome(&inner), self.span(&inner)),
+                        })
+                    })
+                    .collect::<Built<Vec<Cell>>>()?;
+                Ok(Row { cells, span: self.span(&r) })
+            })
+            .collect::<Built<Vec<Row>>>()?;
+        Ok(Table { columns, rows })
     }
 
     fn given(&self, p: &Pair<'_, Rule>) -> Built<Given> {
@@ -604,5 +631,19 @@ impl Builder {
             Rule::path => leaf(ExprKind::Name(self.ident(p))),
             _ => Err(self.missing(p, "a value or a name")),
         }
+    }
+}
+
+/// The outcome an `o_*` pair stands for.
+fn outcome(o: &Pair<'_, Rule>) -> Outcome {
+    match o.as_rule() {
+        Rule::o_true => Outcome::True,
+        Rule::o_false => Outcome::False,
+        Rule::o_unknown => Outcome::Unknown,
+        Rule::o_met => Outcome::Met,
+        Rule::o_not_met => Outcome::NotMet,
+        Rule::o_applies => Outcome::Applies,
+        Rule::o_not_applicable => Outcome::NotApplicable,
+        _ => Outcome::NotInForce,
     }
 }

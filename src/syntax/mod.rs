@@ -37,6 +37,7 @@ pub const RESERVED: &[&str] = &[
     "evidence",
     "exception",
     "exemption",
+    "examples",
     "expect",
     "fact",
     "false",
@@ -245,6 +246,9 @@ fn describe(rule: Rule) -> String {
             "a condition or value".into()
         }
         Rule::variant => "an enumeration value".into(),
+        Rule::ex_header | Rule::ex_row => "a row of the table (`| cell | cell |`)".into(),
+        Rule::ex_cell | Rule::ex_blank => "a cell (a value, an outcome or `-`)".into(),
+        Rule::ex_column | Rule::ex_evidence => "a column heading (`as_of`, a fact, `evidence NAME` or a rule)".into(),
         Rule::relation => "`relation`".into(),
         Rule::doc => "a doc comment".into(),
         _ => format!("`{name}`"),
@@ -307,7 +311,11 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, e: &pest::error::Error<R
                     RESERVED.iter().copied().chain(["bool", "integer", "decimal", "date", "duration", "enum"]);
                 did_you_mean_help(word, keywords)
             };
-            let help = if RESERVED.contains(&word) {
+            let in_table =
+                chunk.get(..pos).unwrap_or("").rsplit('\n').next().is_some_and(|l| l.trim_start().starts_with('|'));
+            let help = if in_table {
+                "each row of a table starts and ends with `|`, with one cell per column between".to_string()
+            } else if RESERVED.contains(&word) {
                 format!("`{word}` is a reserved word of the language; it cannot be used as a name")
             } else if let Some(s) = suggestion {
                 s
