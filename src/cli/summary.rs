@@ -80,7 +80,9 @@ pub fn assessment(a: &Assessment) -> String {
                 format!("{k}: {v}")
             })
             .collect();
-        out.push_str(&format!("  {}: {}\n", if ko { "분류" } else { "classification" }, labels.join(" · ")));
+        if !labels.is_empty() {
+            out.push_str(&format!("  {}: {}\n", if ko { "분류" } else { "classification" }, labels.join(" · ")));
+        }
         let counts: Vec<String> = ["violated", "not_met", "unknown", "met", "not_yet_applicable", "not_applicable"]
             .iter()
             .map(|s| format!("{} {}", j.counts.get(*s).copied().unwrap_or(0), status_words(s, ko)))
