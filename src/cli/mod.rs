@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod files;
 mod fmt;
+mod graph;
 mod portfolio;
 mod requirements;
 mod summary;
@@ -177,6 +178,11 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         policies: Vec<PathBuf>,
     },
+    /// Draw the dependency graph of facts, definitions, roles, exceptions, evidence and norms, as
+    /// Graphviz DOT or a Mermaid flowchart; with `--facts`, coloured by one system's outcomes.
+    ///
+    /// Exit codes: 0 the graph was written, 2 bad input or usage (such as an unknown instrument).
+    Graph(graph::GraphArgs),
     /// Rewrite policy files in the canonical layout (comments are kept).
     ///
     /// With `--check`, only report files that are not formatted (exit 1). Exit 2 on unreadable
@@ -311,6 +317,7 @@ pub fn run() -> ExitCode {
         Command::Ask { args } => ask::run(&args),
         Command::Explain { args, norm } => assess::explain(&args, &norm),
         Command::Facts { format, lang, policies } => facts_doc(format, lang, &policies),
+        Command::Graph(args) => graph::run(&args),
     };
     ExitCode::from(code)
 }
