@@ -14,6 +14,7 @@ mod engine;
 pub mod eval;
 pub mod facts;
 pub mod format;
+pub mod graph;
 pub mod limits;
 pub mod model;
 pub mod outcome;

@@ -179,7 +179,7 @@ pub fn load_engine(paths: &[PathBuf]) -> Result<Engine, u8> {
     })
 }
 
-fn read_facts(engine: &mut Engine, path: &Path) -> Result<FactsFile, u8> {
+pub(super) fn read_facts(engine: &mut Engine, path: &Path) -> Result<FactsFile, u8> {
     let text = read_text(path)?;
     engine.load_facts(&path.display().to_string(), &text).map_err(|diags| {
         err(&diagnostics::render_human(engine.sources(), &diags, std::io::IsTerminal::is_terminal(&std::io::stderr())));

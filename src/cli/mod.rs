@@ -4,9 +4,11 @@
 mod ask;
 mod assess;
 mod check;
+mod completions;
 mod diff;
 mod files;
 mod fmt;
+mod graph;
 mod portfolio;
 mod requirements;
 mod summary;
@@ -202,6 +204,20 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Draw the dependency graph of facts, definitions, roles, exceptions, evidence and norms, as
+    /// Graphviz DOT or a Mermaid flowchart; with `--facts`, coloured by one system's outcomes.
+    ///
+    /// Exit codes: 0 the graph was written, 2 bad input or usage (such as an unknown instrument).
+    Graph(graph::GraphArgs),
+    /// Print a completion script for your shell (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example `norma completions bash > ~/.local/share/bash-completion/completions/norma`;
+    /// docs/editors.md has the line for each shell.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Rewrite policy files in the canonical layout (comments are kept).
     ///
     /// With `--check`, only report files that are not formatted (exit 1). Exit 2 on unreadable
@@ -339,6 +355,8 @@ pub fn run() -> ExitCode {
         Command::Ask { args } => ask::run(&args),
         Command::Explain { args, norm } => assess::explain(&args, &norm),
         Command::Facts { format, lang, policies } => facts_doc(format, lang, &policies),
+        Command::Graph(args) => graph::run(&args),
+        Command::Completions { shell } => completions::run(shell),
     };
     ExitCode::from(code)
 }
