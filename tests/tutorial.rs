@@ -131,6 +131,8 @@ fn the_tutorial_runs_as_written() {
     assert!(commands >= 10, "the tutorial runs {commands} commands");
     let report = fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(report.contains("FaceSwap Studio") && report.contains("Art. 50(4), first subparagraph"));
+    let graph = fs::read_to_string(dir.path().join("deep_fakes.dot")).unwrap();
+    assert!(graph.starts_with("digraph") && graph.contains("disclose_deep_fakes"), "{graph}");
 }
 
 #[test]
