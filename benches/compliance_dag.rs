@@ -4,6 +4,8 @@
 //! ```sh
 //! cargo bench --bench compliance_dag                     # 1,000 rules, 10,000 documents
 //! cargo bench --bench compliance_dag -- --rules 100 --docs 200
+//! cargo bench --bench compliance_dag -- --emit DIR   # also write dag.norma, policy.rego and
+//!                                                   # the first document as doc0.json
 //! ```
 //!
 //! Prints, for each engine, the time to parse and compile the rules and the per-document
@@ -24,16 +26,18 @@ use norma::value::Value;
 struct Args {
     rules: usize,
     docs: usize,
+    emit: Option<std::path::PathBuf>,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { rules: 1000, docs: 10_000 };
+    let mut a = Args { rules: 1000, docs: 10_000, emit: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut number = || it.next().and_then(|v| v.parse::<usize>().ok()).ok_or(format!("{flag} takes a number"));
         match flag.as_str() {
             "--rules" => a.rules = number()?,
             "--docs" => a.docs = number()?,
+            "--emit" => a.emit = Some(it.next().ok_or("--emit takes a folder")?.into()),
             "--bench" => {}
             other => return Err(format!("unknown argument {other}")),
         }
@@ -60,6 +64,15 @@ fn us(d: Duration) -> String {
 fn main() -> Result<(), String> {
     let a = args()?;
     let w = workload::generate(a.rules, a.docs, workload::SEED);
+    if let Some(dir) = &a.emit {
+        let write = |name: &str, text: String| std::fs::write(dir.join(name), text).map_err(|e| e.to_string());
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        write("dag.norma", w.norma())?;
+        write("policy.rego", w.rego())?;
+        if let Some(d) = w.docs.first() {
+            write("doc0.json", w.json(d, true))?;
+        }
+    }
     let reference: Vec<Vec<bool>> = w.docs.iter().map(|d| w.reference(d)).collect();
     let (edges, tests, chain) = w.shape();
     println!(

@@ -14,15 +14,14 @@ pub fn add_to(sources: &mut crate::source::Sources) {
 /// files added.
 pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::source::FileId> {
     use std::collections::BTreeSet;
-    let header = |id, text: &str| {
-        let module = crate::syntax::parse(id, text).module?;
-        let mut uses: Vec<String> = module.uses.iter().map(|u| u.module.name.clone()).collect();
-        if module.header.kind == crate::syntax::ast::ModuleKind::Part {
+    let header = |_, text: &str| {
+        let (kind, name, mut uses) = scan_header(text)?;
+        if kind == "part" {
             // A part needs the module it continues; it does not declare it.
-            uses.push(module.header.id.name.clone());
+            uses.push(name);
             return Some((String::new(), uses));
         }
-        Some((module.header.id.name, uses))
+        Some((name, uses))
     };
     let mut declared = BTreeSet::new();
     let mut wanted = BTreeSet::new();
@@ -35,9 +34,8 @@ pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::s
     let shipped: Vec<(String, Vec<String>, &str, &str)> = POLICIES
         .iter()
         .filter_map(|(path, text)| {
-            let module = crate::syntax::parse(crate::source::FileId(0), text).module?;
-            let uses = module.uses.iter().map(|u| u.module.name.clone()).collect();
-            Some((module.header.id.name, uses, *path, *text))
+            let (_, name, uses) = scan_header(text)?;
+            Some((name, uses, *path, *text))
         })
         .collect();
     let mut added = Vec::new();
@@ -52,8 +50,49 @@ pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::s
     added
 }
 
+/// The kind (`instrument`, `guidance`, `vocabulary` or `part`), the module name and the imports
+/// of a policy file, read from its first lines without parsing the rest: the header is the first
+/// line that is not blank or a comment, and imports are the `use` lines at the start of a line
+/// before the first declaration. A file that does not start with a header gives nothing (the
+/// checker reports it).
+fn scan_header(text: &str) -> Option<(String, String, Vec<String>)> {
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//") && !l.starts_with([' ', '\t']));
+    let mut words = lines.next()?.split_whitespace();
+    let (kind, name) = match words.next()? {
+        "part" if words.next() == Some("of") => ("part", words.next()?),
+        kind @ ("instrument" | "guidance" | "vocabulary") => (kind, words.next()?),
+        _ => return None,
+    };
+    let uses = lines
+        .map_while(|l| l.strip_prefix("use ").and_then(|rest| rest.split_whitespace().next()))
+        .map(str::to_string)
+        .collect();
+    Some((kind.to_string(), name.to_string(), uses))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn headers_are_read_without_parsing_the_file() {
+        let text = "/// Doc.\n// comment\n\ninstrument eu.x\n  title en \"X\"\n\nuse common as c\nuse kr.y\n\nrole a\n\nuse later\n";
+        let (kind, name, uses) = super::scan_header(text).unwrap_or_default();
+        assert_eq!((kind.as_str(), name.as_str()), ("instrument", "eu.x"));
+        assert_eq!(uses, ["common", "kr.y"], "imports end at the first declaration");
+        let part = super::scan_header("part of eu.x\n\nuse common\n").unwrap_or_default();
+        assert_eq!(part, ("part".to_string(), "eu.x".to_string(), vec!["common".to_string()]));
+        assert!(super::scan_header("define x\n  = true\n").is_none());
+        for (path, text) in super::POLICIES {
+            let parsed =
+                crate::syntax::parse(crate::source::FileId(0), text).module.unwrap_or_else(|| panic!("{path}"));
+            let (_, name, uses) = super::scan_header(text).unwrap_or_default();
+            assert_eq!(name, parsed.header.id.name, "{path}");
+            let parsed_uses: Vec<String> = parsed.uses.iter().map(|u| u.module.name.clone()).collect();
+            assert_eq!(uses, parsed_uses, "{path}");
+        }
+    }
+
     #[test]
     fn ships_the_policy_folder() {
         assert!(super::POLICIES.iter().any(|(p, _)| *p == "eu/ai_act.norma"));

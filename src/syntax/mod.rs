@@ -9,6 +9,7 @@ use std::sync::Once;
 
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pairs;
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean_help};
 use crate::limits::{MAX_FILE_BYTES, MAX_NESTING, MAX_PARSER_CALLS};
@@ -166,6 +167,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         let rule = if index == 0 { Rule::file_header } else { Rule::items };
         let mut builder = build::Builder::new(file, start);
         match NormaParser::parse(rule, chunk) {
+            Ok(pairs) if reserved_names(file, start, pairs.clone(), &mut diags) => {
+                broken.extend(declared_name(chunk));
+            }
             Ok(mut pairs) => {
                 if let Some(top) = pairs.next() {
                     if index == 0 {
@@ -194,6 +198,27 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Module { docs: h.docs, header: h.header, uses: h.uses, items: all_items, comments }
     });
     Parsed { module, diags, broken }
+}
+
+/// Reports names that are reserved words (the grammar reads any word where a name is expected;
+/// reserved words are told apart here, which is much cheaper than excluding them in the grammar at
+/// every name). Returns whether there was one.
+fn reserved_names(file: FileId, base: usize, pairs: Pairs<'_, Rule>, diags: &mut Vec<Diagnostic>) -> bool {
+    let before = diags.len();
+    for p in pairs.flatten().filter(|p| p.as_rule() == Rule::ident && RESERVED.contains(&p.as_str())) {
+        let span = Span::new(file, base + p.as_span().start(), base + p.as_span().end());
+        let word = p.as_str();
+        diags.push(
+            Diagnostic::error(
+                Code::Syntax,
+                span,
+                format!("`{word}` is a reserved word of the language; it cannot be used as a name"),
+            )
+            .label("reserved word")
+            .help(format!("choose another name, e.g. `{word}_date` or a word from the law's text")),
+        );
+    }
+    diags.len() > before
 }
 
 /// A lawyer-readable name for what the grammar expected.

@@ -274,3 +274,27 @@ fn oversized_files_are_refused() {
     let big = format!("instrument t\n{}", " ".repeat(crate::limits::MAX_FILE_BYTES));
     assert_eq!(codes(&big), vec!["N0003"]);
 }
+
+#[test]
+fn reserved_words_are_refused_as_names_wherever_a_name_is_written() {
+    for text in [
+        "instrument t\ndefine from\n  = true\n",
+        "instrument t\nrole when\n",
+        "instrument t\ndefine x\n  = a and cite\n",
+        "instrument t\nobligation n\n  binds test\n",
+    ] {
+        let p = parse(FileId(0), text);
+        assert_eq!(codes(text), ["N0001"], "{text}");
+        assert!(p.diags[0].message.contains("is a reserved word"), "{text}: {:?}", p.diags);
+    }
+    // Words after the first part of a dotted name are not reserved.
+    parse_ok("instrument t\ndefine x\n  = system.in\n");
+}
+
+#[test]
+fn a_number_followed_by_a_reserved_word_is_not_an_amount() {
+    let e = first_value("system.count >= 6 and system.ok");
+    assert!(matches!(e.kind, ExprKind::And(_)), "{e:?}");
+    let e = first_value("system.age >= 6 months or system.ok");
+    assert!(matches!(e.kind, ExprKind::Or(_)), "{e:?}");
+}
