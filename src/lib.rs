@@ -14,6 +14,7 @@ mod engine;
 pub mod eval;
 pub mod facts;
 pub mod format;
+pub mod ledger;
 pub mod limits;
 pub mod model;
 pub mod outcome;

@@ -560,3 +560,16 @@ fn a_guidance_header_round_trips() {
     let expected = "guidance procurement.g\n  title en \"G\"\n  title ko \"지\"\n  source \"ISO/IEC 42001:2023\"\n  note en \"Not law.\"\n\nuse common\n\nobligation o\n  cite \"ISO/IEC 42001:2023\"\n";
     assert_eq!(fmt(text), expected);
 }
+
+#[test]
+fn provisions_headings_and_verification_clauses() {
+    let text = "heading   \"Art. 5\"\n title en \"Chapter II\"\n title ko \"제2장\"\n\
+                provision \"Art. 5(6)\"   title en \"Annual reports\"\n status   out_of_scope\n note en \"Authorities.\"\n\
+                verification  unverified\n\ndefine d\n cite \"Art. 3\"\n verification secondary\n = true\n";
+    let expected = "heading \"Art. 5\"\n  title en \"Chapter II\"\n  title ko \"제2장\"\n\n\
+                    provision \"Art. 5(6)\"\n  title en \"Annual reports\"\n  status out_of_scope\n  \
+                    note en \"Authorities.\"\n  verification unverified\n\n\
+                    define d\n  cite \"Art. 3\"\n  verification secondary\n  = true\n";
+    assert_eq!(fmt_item(text), expected);
+    assert_eq!(fmt_item(expected), expected);
+}
