@@ -8,6 +8,7 @@ pub mod cite;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{Item, ItemId, ModuleId, Policy, Provision, ProvisionStatus, Verification};
@@ -19,7 +20,7 @@ use crate::syntax::ast::ModuleKind;
 pub const SCHEMA: &str = "norma.ledger/v1";
 
 /// The ledgers of one or more instruments.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Ledger {
     /// [`SCHEMA`].
     pub schema: &'static str,
@@ -30,7 +31,7 @@ pub struct Ledger {
 }
 
 /// One version of an instrument.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Version {
     /// Its name in `under` clauses.
     pub name: String,
@@ -41,7 +42,7 @@ pub struct Version {
 }
 
 /// The ledger of one instrument.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct InstrumentLedger {
     /// Module id, e.g. `eu.ai_act`.
     pub id: String,
@@ -55,6 +56,8 @@ pub struct InstrumentLedger {
     pub versions: Vec<Version>,
     /// The policy files of the instrument (its main file first).
     pub files: Vec<String>,
+    /// The notes of the instrument's header and its parts' headers, in the ledger's language.
+    pub notes: Vec<String>,
     /// How many tests the instrument's files keep.
     pub tests: usize,
     /// Counts by status.
@@ -64,7 +67,7 @@ pub struct InstrumentLedger {
 }
 
 /// How many provisions have each status, and how many rest on weaker sources.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Summary {
     /// Every row.
     pub provisions: usize,
@@ -87,7 +90,7 @@ pub struct Summary {
 }
 
 /// The provisions under one heading.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Section {
     /// The heading in the ledger's language; `None` for provisions no heading covers.
     pub heading: Option<String>,
@@ -98,7 +101,7 @@ pub struct Section {
 }
 
 /// The ledger status of a provision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Rules encode it and a test exercises one of them.
@@ -116,7 +119,7 @@ pub enum Status {
 }
 
 /// One provision.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Row {
     /// The provision as cited.
     pub provision: String,
@@ -181,10 +184,15 @@ struct Entry<'p> {
 
 fn instrument(policy: &Policy, sources: &Sources, m: ModuleId, lang: &str) -> Option<InstrumentLedger> {
     let module = policy.module(m)?;
-    let mut files = BTreeSet::from([module.span.file]);
-    files.extend(policy.items.iter().filter(|i| i.module == m).map(|i| i.span.file));
-    files.extend(policy.provisions.iter().filter(|p| p.module == m).map(|p| p.span.file));
-    let files = files.into_iter().filter_map(|f| sources.get(f)).map(|f| file_name(&f.name)).collect();
+    let mut parts = BTreeSet::new();
+    parts.extend(policy.items.iter().filter(|i| i.module == m).map(|i| i.span.file));
+    parts.extend(policy.provisions.iter().filter(|p| p.module == m).map(|p| p.span.file));
+    parts.remove(&module.span.file);
+    let files = std::iter::once(module.span.file)
+        .chain(parts)
+        .filter_map(|f| sources.get(f))
+        .map(|f| file_name(&f.name))
+        .collect();
 
     let mut tests_of: BTreeMap<ItemId, BTreeSet<usize>> = BTreeMap::new();
     for (t, test) in policy.tests.iter().enumerate() {
@@ -235,6 +243,7 @@ fn instrument(policy: &Policy, sources: &Sources, m: ModuleId, lang: &str) -> Op
             .map(|(name, label, date)| Version { name: name.clone(), label: label.clone(), in_force: date.to_string() })
             .collect(),
         files,
+        notes: pick_all(&module.notes, lang),
         tests: policy.tests.iter().filter(|t| t.module == m).count(),
         summary,
         sections,
