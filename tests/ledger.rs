@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-//! `norma ledger` as a user runs it. Run with `NORMA_BLESS=1` to regenerate
-//! `docs/ledger.schema.json` after reviewing a change.
+//! `norma ledger` as a user runs it, and the committed ledgers under `docs/policies/`: each must be
+//! exactly what the command generates from the shipped policies. Run with `NORMA_BLESS=1` to
+//! regenerate them (and `docs/ledger.schema.json`) after reviewing a change.
 
 mod common;
 
@@ -8,6 +9,27 @@ use std::fs;
 use std::path::Path;
 
 use common::{norma, stderr, stdout};
+
+/// The committed ledgers: (instrument, file).
+const LEDGERS: &[(&str, &str)] =
+    &[("eu.ai_act", "docs/policies/eu-ai-act.md"), ("kr.ai_basic_act", "docs/policies/kr-ai-basic-act.md")];
+
+#[test]
+fn the_committed_ledgers_are_current() {
+    let mut stale = Vec::new();
+    for (instrument, file) in LEDGERS {
+        let o = norma(&["ledger", "--instrument", instrument]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let generated = stdout(&o);
+        if std::env::var_os("NORMA_BLESS").is_some() {
+            fs::write(file, &generated).unwrap();
+        }
+        if fs::read_to_string(file).unwrap_or_default() != generated {
+            stale.push(format!("cargo run -- ledger --instrument {instrument} --out {file}"));
+        }
+    }
+    assert!(stale.is_empty(), "the committed ledgers are out of date; regenerate them with:\n{}", stale.join("\n"));
+}
 
 #[test]
 fn the_json_schema_of_the_ledger_is_committed_and_current() {

@@ -133,7 +133,8 @@ pub struct Row {
     pub tests: usize,
     /// The annotation's notes.
     pub notes: Vec<String>,
-    /// `V-P`, `V-S` or `UNVERIFIED`: the weakest of the annotation's and the rules' levels.
+    /// `V-P`, `V-S` or `UNVERIFIED`: the weakest of the annotation's and the rules' levels; `—`
+    /// for a provision no rule encodes and no annotation marks.
     pub verification: &'static str,
 }
 
@@ -261,13 +262,14 @@ fn row(policy: &Policy, tests_of: &BTreeMap<ItemId, BTreeSet<usize>>, cite: Stri
         None if e.rules.is_empty() => Status::Pending,
         None => encoded,
     };
-    let verification = e
-        .rules
-        .iter()
-        .filter_map(|r| policy.item(*r).and_then(|i| i.verification))
-        .chain(e.provision.and_then(|p| p.verification))
-        .max()
-        .unwrap_or(Verification::Official);
+    let marks = e.rules.iter().filter_map(|r| policy.item(*r).and_then(|i| i.verification));
+    let weakest = marks.chain(e.provision.and_then(|p| p.verification)).max();
+    // A provision no rule encodes rests on no source unless its annotation names one.
+    let verification = match weakest {
+        Some(v) => v.mark(),
+        None if e.rules.is_empty() => "—",
+        None => Verification::Official.mark(),
+    };
     Row {
         provision: cite,
         title: e.provision.and_then(|p| pick(&p.titles, lang, None)),
@@ -275,7 +277,7 @@ fn row(policy: &Policy, tests_of: &BTreeMap<ItemId, BTreeSet<usize>>, cite: Stri
         rules: e.rules.iter().filter_map(|r| policy.item(*r)).map(|i| i.name.clone()).collect(),
         tests: tests.len(),
         notes: e.provision.map(|p| pick_all(&p.notes, lang)).unwrap_or_default(),
-        verification: verification.mark(),
+        verification,
     }
 }
 
