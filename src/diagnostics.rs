@@ -78,6 +78,10 @@ codes! {
     BadExpectation = "N1001", "bad-expectation", "A test expectation that cannot hold for that kind of rule.";
     BadGiven = "N1002", "bad-given", "A test gives a fact a value of the wrong type, or gives it twice.";
     BadTable = "N1003", "bad-table", "A test's table of cases with a row that does not match its header, a cell that does not fit its column, or a case without a date.";
+    ProvisionTwice = "N1101", "provision-twice", "An instrument annotates one provision twice, or starts two ledger headings at one provision.";
+    ProvisionContradiction = "N1102", "provision-contradiction", "A provision annotated as pending or out of scope that a rule of the instrument cites.";
+    ProvisionNotEncoded = "N1103", "provision-not-encoded", "A provision annotation without a status, or with `status partly`, that no rule of the instrument cites.";
+    UnmarkedVerification = "N1104", "unmarked-verification", "A note says UNVERIFIED or V-S, but its declaration has no `verification` clause that says so.";
     FactsSyntax = "N2001", "facts-syntax", "The facts file is not valid YAML, or breaks a YAML limit (depth, aliases, size).";
     UnknownFact = "N2002", "unknown-fact", "A key in the facts file that is not a declared fact.";
     FactType = "N2003", "fact-type", "A fact's value does not fit its declared type.";

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod facts;
 pub mod format;
 pub mod graph;
+pub mod ledger;
 pub mod limits;
 pub mod model;
 pub mod outcome;

@@ -248,7 +248,111 @@ pub struct Item {
     pub ty: Type,
     /// The classification label a definition is reported as (`high_risk`, `generative`, …).
     pub label: Option<String>,
+    /// How far the source it rests on is verified (`verification secondary`); `None`: against
+    /// the official text.
+    pub verification: Option<Verification>,
     /// Where it is declared.
+    pub span: Span,
+}
+
+/// How far the source of a rule or provision is verified, from the strongest to the weakest (the
+/// law digest's V-P, V-S and UNVERIFIED).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verification {
+    /// Checked against the official text (V-P).
+    Official,
+    /// Checked in secondary sources only (V-S).
+    Secondary,
+    /// Not verified (UNVERIFIED).
+    Unverified,
+}
+
+impl Verification {
+    /// Every level with its word in a `verification` clause.
+    pub const WORDS: &'static [(&'static str, Verification)] = &[
+        ("official", Verification::Official),
+        ("secondary", Verification::Secondary),
+        ("unverified", Verification::Unverified),
+    ];
+
+    /// The level named by `word`.
+    pub fn from_word(word: &str) -> Option<Verification> {
+        Self::WORDS.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+    }
+
+    /// The law digest's mark: `V-P`, `V-S` or `UNVERIFIED`.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Verification::Official => "V-P",
+            Verification::Secondary => "V-S",
+            Verification::Unverified => "UNVERIFIED",
+        }
+    }
+}
+
+/// Why the ledger shows a provision as it does, when its rules alone do not say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProvisionStatus {
+    /// Encoded, with a simplification the notes state (rules cite it).
+    Partly,
+    /// Recorded in a rule's text or note, or an instrument's notes, with no condition of its own.
+    Noted,
+    /// Not encoded yet; the notes say what is missing.
+    Pending,
+    /// Not for this pack to encode (duties of authorities, national law, …); the notes say why.
+    OutOfScope,
+}
+
+impl ProvisionStatus {
+    /// Every status with its word in a `status` clause.
+    pub const WORDS: &'static [(&'static str, ProvisionStatus)] = &[
+        ("partly", ProvisionStatus::Partly),
+        ("noted", ProvisionStatus::Noted),
+        ("pending", ProvisionStatus::Pending),
+        ("out_of_scope", ProvisionStatus::OutOfScope),
+    ];
+
+    /// The status named by `word`.
+    pub fn from_word(word: &str) -> Option<ProvisionStatus> {
+        Self::WORDS.iter().find(|(w, _)| *w == word).map(|(_, s)| *s)
+    }
+
+    /// The word as written.
+    pub fn word(self) -> &'static str {
+        Self::WORDS.iter().find(|(_, s)| *s == self).map_or("pending", |(w, _)| w)
+    }
+}
+
+/// A `provision "…"` annotation: what the ledger says of one provision of an instrument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provision {
+    /// The instrument.
+    pub module: ModuleId,
+    /// The provision, as cited (`Art. 2(4)`), with runs of spaces made one.
+    pub cite: String,
+    /// Short titles by language.
+    pub titles: Vec<Localized>,
+    /// Why it is not (fully) encoded; `None`: its rules say it all.
+    pub status: Option<ProvisionStatus>,
+    /// Notes by language.
+    pub notes: Vec<Localized>,
+    /// How far its source is verified.
+    pub verification: Option<Verification>,
+    /// Where the citation is written.
+    pub span: Span,
+}
+
+/// A `heading "…"` of an instrument's ledger: it covers the provisions from the one it names to
+/// the next heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// The instrument.
+    pub module: ModuleId,
+    /// The first provision under it.
+    pub start: String,
+    /// Titles by language.
+    pub titles: Vec<Localized>,
+    /// Where it is written.
     pub span: Span,
 }
 
@@ -342,6 +446,10 @@ pub struct Policy {
     pub crosswalks: Vec<Crosswalk>,
     /// Tests.
     pub tests: Vec<Test>,
+    /// The ledger's provision annotations.
+    pub provisions: Vec<Provision>,
+    /// The ledger's headings.
+    pub headings: Vec<Heading>,
     /// Dependency graph: an edge `a → b` means `a` is needed to decide `b`.
     pub graph: DiGraph<Node, ()>,
     /// Rules in an order where each comes after everything it depends on.

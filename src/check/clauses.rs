@@ -53,6 +53,7 @@ const NORM: &[&str] = &[
     "on",
     "effort",
     "metric",
+    "verification",
 ];
 /// A prohibition is not a duty of effort.
 const PROHIBITION: &[&str] = &[
@@ -77,8 +78,10 @@ const PROHIBITION: &[&str] = &[
     "every",
     "on",
     "metric",
+    "verification",
 ];
-const EXCEPTION: &[&str] = &["cite", "title", "text", "note", "when", "unless", "gives", "priority", "from", "until"];
+const EXCEPTION: &[&str] =
+    &["cite", "title", "text", "note", "when", "unless", "gives", "priority", "from", "until", "verification"];
 
 fn allowed(owner: Owner) -> &'static [&'static str] {
     match owner {
@@ -87,8 +90,8 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
         Owner::Module(ModuleKind::Part) => &["note"],
         Owner::Item(kind) => match kind {
             ItemKind::Fact => &["question", "help", "note", "cite", "title"],
-            ItemKind::Define => &["cite", "title", "text", "note", "=", "label"],
-            ItemKind::Role => &["cite", "title", "text", "note", "when"],
+            ItemKind::Define => &["cite", "title", "text", "note", "=", "label", "verification"],
+            ItemKind::Role => &["cite", "title", "text", "note", "when", "verification"],
             ItemKind::Evidence => &["title", "text", "note", "help", "question", "valid for"],
             ItemKind::Family => &["title", "text", "note"],
             ItemKind::Event => &["title", "text", "note", "cite"],
@@ -97,6 +100,8 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => EXCEPTION,
             ItemKind::Crosswalk => &["note", "cite"],
             ItemKind::Test => &["as_of", "given", "expect", "examples", "note"],
+            ItemKind::Provision => &["title", "status", "note", "verification"],
+            ItemKind::Heading => &["title"],
         },
     }
 }
@@ -111,9 +116,9 @@ fn required(owner: Owner) -> &'static [&'static str] {
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => &["cite", "when"],
             ItemKind::Define => &["="],
             ItemKind::Fact => &["question"],
-            ItemKind::Role | ItemKind::Evidence | ItemKind::Family | ItemKind::Event => &["title"],
+            ItemKind::Role | ItemKind::Evidence | ItemKind::Family | ItemKind::Event | ItemKind::Heading => &["title"],
             ItemKind::Test => &["as_of"],
-            ItemKind::Crosswalk => &[],
+            ItemKind::Crosswalk | ItemKind::Provision => &[],
         },
     }
 }
@@ -137,6 +142,8 @@ const SINGLE: &[&str] = &[
     "phase",
     "every",
     "effort",
+    "status",
+    "verification",
 ];
 
 const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
@@ -281,8 +288,12 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
         }
         return;
     }
+    let statuses: Vec<&str> = crate::model::ProvisionStatus::WORDS.iter().map(|(w, _)| *w).collect();
+    let levels: Vec<&str> = crate::model::Verification::WORDS.iter().map(|(w, _)| *w).collect();
     let (word, list, what) = match kind {
         ClauseKind::Severity(s) => (s, SEVERITIES, "severity"),
+        ClauseKind::Status(s) => (s, statuses.as_slice(), "status"),
+        ClauseKind::Verification(v) => (v, levels.as_slice(), "verification level"),
         ClauseKind::Standard { relation: Some(r), .. } => (r, RELATIONS, "relation"),
         ClauseKind::Crosswalk(x) => (&x.relation, RELATIONS, "relation"),
         _ => return,

@@ -13,7 +13,15 @@ use crate::syntax::ast::{self, ClauseKind, FactType, ItemHead, ItemKind, ModuleK
 pub(super) const TIME_UNITS: &[&str] =
     &["hour", "hours", "day", "days", "working_days", "week", "weeks", "month", "months", "year", "years"];
 
-fn localized(l: &ast::Localized) -> Localized {
+/// The level of a `verification` clause, if the declaration has one with a known word.
+pub(super) fn verification(clauses: &[ast::Clause]) -> Option<crate::model::Verification> {
+    clauses.iter().find_map(|c| match &c.kind {
+        ClauseKind::Verification(word) => crate::model::Verification::from_word(&word.name),
+        _ => None,
+    })
+}
+
+pub(super) fn localized(l: &ast::Localized) -> Localized {
     Localized { lang: l.lang.name.clone(), text: l.text.value.clone(), under: l.under.as_ref().map(|u| u.name.clone()) }
 }
 
@@ -28,7 +36,7 @@ fn cites(clauses: &[ast::Clause]) -> Vec<String> {
         .collect()
 }
 
-fn texts(clauses: &[ast::Clause], pick: fn(&ClauseKind) -> Option<&ast::Localized>) -> Vec<Localized> {
+pub(super) fn texts(clauses: &[ast::Clause], pick: fn(&ClauseKind) -> Option<&ast::Localized>) -> Vec<Localized> {
     clauses.iter().filter_map(|c| pick(&c.kind)).map(localized).collect()
 }
 
@@ -232,6 +240,8 @@ impl Checker<'_> {
                     }
                 }
                 ItemKind::Crosswalk => {}
+                ItemKind::Provision => self.declare_provision(mid, item),
+                ItemKind::Heading => self.declare_heading(mid, item),
                 _ => {
                     let key = (mid, item.name.name.clone());
                     if let Some(&first) = self.item_ids.get(&key) {
@@ -399,6 +409,7 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         valid_for: None,
         ty: Type::Bool,
         label: c.iter().find_map(|x| if let ClauseKind::Label(l) = &x.kind { Some(l.name.clone()) } else { None }),
+        verification: verification(c),
         span: item.name.span,
     }
 }

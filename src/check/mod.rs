@@ -5,13 +5,15 @@
 //!
 //! The passes: [`declare`] registers modules, facts and rules; [`graph`] orders rules by their
 //! dependencies and reports cycles; [`expr`] resolves and types expressions in that order;
-//! [`scenario`] checks the tests; [`rules`] runs the whole-set checks.
+//! [`scenario`] checks the tests; [`ledger`] checks the ledger's annotations against the rules'
+//! citations; [`rules`] runs the whole-set checks.
 
 mod clauses;
 mod declare;
 mod expr;
 mod graph;
 mod items;
+mod ledger;
 mod rules;
 mod scenario;
 
@@ -32,6 +34,7 @@ pub fn check(sources: &Sources, modules: Vec<ast::Module>, broken: &[String]) ->
     c.type_items(&order);
     c.scenarios();
     c.crosswalks();
+    c.ledger_checks();
     c.build_graph(order);
     c.whole_set_checks(broken.is_empty());
     let mut diags = c.diags;

@@ -587,3 +587,74 @@ fn the_shipped_deadlines_and_duties_of_effort_are_the_laws() {
         .collect();
     assert_eq!(effort, vec!["kr.ai_basic_act.impact_assessment"]);
 }
+
+// ---- Ledger annotations ----
+
+#[test]
+fn ledger_annotations_that_agree_with_the_rules_are_clean() {
+    let body = format!(
+        "{}\nheading \"Art. 1\"\n  title en \"Chapter I\"\n  title ko \"제1장\"\n\n\
+         provision \"Art. 1\"\n  note en \"Read narrowly.\"\n\n\
+         provision \"Art. 2\"\n  status out_of_scope\n  note en \"Duties of authorities.\"\n\n\
+         provision \"Art. 3\"\n  status pending\n  verification unverified\n  note en \"UNVERIFIED: not in the digest.\"\n",
+        norm("n", "")
+    );
+    assert_eq!(codes(&with_head(&body)), Vec::<&str>::new());
+}
+
+#[test]
+fn a_provision_annotated_twice_is_reported() {
+    let body = "\nprovision \"Art. 2\"\n  status pending\n\nprovision \"Art.  2\"\n  status out_of_scope\n\n\
+                heading \"Art. 1\"\n  title en \"I\"\n  title ko \"I\"\n\nheading \"Art. 1\"\n  title en \"J\"\n  title ko \"J\"\n";
+    let d = with_head(body);
+    assert_eq!(codes(&d), vec!["N1101", "N1101"]);
+    assert_eq!(d[0].message, "the provision \"Art. 2\" is already annotated in this instrument");
+}
+
+#[test]
+fn pending_or_out_of_scope_contradicts_a_citing_rule() {
+    let body = format!("{}\nprovision \"Art. 1\"\n  status pending\n", norm("n", ""));
+    let d = with_head(&body);
+    assert_eq!(codes(&d), vec!["N1102"]);
+    assert_eq!(d[0].message, "\"Art. 1\" is annotated as pending, but the obligation `n` cites it");
+    // Out of scope covers the provision's parts: a rule citing Art. 1(2) contradicts it too.
+    let part = norm("n", "").replace("\"Art. 1\"", "\"Art. 1(2)\"");
+    let d = with_head(&format!("{part}\nprovision \"Art. 1\"\n  status out_of_scope\n"));
+    assert_eq!(codes(&d), vec!["N1102"]);
+    // … but not Art. 10.
+    let other = norm("n", "").replace("\"Art. 1\"", "\"Art. 10\"");
+    assert!(codes(&with_head(&format!("{other}\nprovision \"Art. 1\"\n  status out_of_scope\n"))).is_empty());
+}
+
+#[test]
+fn notes_on_a_provision_no_rule_cites_are_reported() {
+    let d = with_head("\nprovision \"Art. 7\"\n  note en \"A note.\"\n\nprovision \"Art. 8\"\n  status partly\n");
+    assert_eq!(codes(&d), vec!["N1103", "N1103"]);
+    assert_eq!(d[1].message, "\"Art. 8\" has `status partly`, but no rule of this instrument cites it");
+}
+
+#[test]
+fn an_unknown_status_gets_a_suggestion() {
+    let d = with_head("\nprovision \"Art. 7\"\n  status pendng\n");
+    assert_eq!(codes(&d), vec!["N0904"]);
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("did you mean `pending`? (status is one of partly, noted, pending, out_of_scope)")
+    );
+    let d = with_head(&norm("n", "  verification secundary\n"));
+    assert_eq!(codes(&d), vec!["N0904"]);
+}
+
+#[test]
+fn a_note_saying_unverified_needs_the_clause() {
+    let d = with_head(&norm("n", "  note en \"UNVERIFIED: read in a consolidation.\"\n"));
+    assert_eq!(codes(&d), vec!["N1104"]);
+    assert!(d[0].severity == Severity::Warning);
+    // `secondary` is not enough for UNVERIFIED, but is for V-S.
+    let d = with_head(&norm("n", "  verification secondary\n  note en \"UNVERIFIED: x\"\n"));
+    assert_eq!(codes(&d), vec!["N1104"]);
+    assert!(
+        codes(&with_head(&norm("n", "  verification secondary\n  note en \"Per the decree (V-S).\"\n"))).is_empty()
+    );
+    assert!(codes(&with_head(&norm("n", "  verification unverified\n  note en \"UNVERIFIED: x\"\n"))).is_empty());
+}

@@ -9,6 +9,7 @@ mod diff;
 mod files;
 mod fmt;
 mod graph;
+mod ledger;
 mod portfolio;
 mod requirements;
 mod summary;
@@ -218,6 +219,30 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Show what each instrument's rules encode, provision by provision: the ledger.
+    ///
+    /// Every provision the rules cite or the `provision` annotations name, in the law's order
+    /// under the instrument's headings, with its status (tested, encoded, partly, noted, pending,
+    /// out of scope), its rules, how many tests exercise them, its notes and its verification
+    /// (V-P, V-S, UNVERIFIED). Exit codes: 0 the ledger was written, 2 unknown instrument, bad
+    /// policies or usage.
+    Ledger {
+        /// The instrument, by module id (`eu.ai_act`); default: every instrument loaded.
+        #[arg(long, value_name = "ID")]
+        instrument: Option<String>,
+        /// `md` (for people) or `json` (the `norma.ledger/v1` document).
+        #[arg(long, value_enum, default_value_t = ledger::LedgerFormat::Md)]
+        format: ledger::LedgerFormat,
+        /// Language of the fixed words, titles and notes.
+        #[arg(long, value_enum, default_value_t = assess::Lang::En)]
+        lang: assess::Lang,
+        /// Policy files or folders to use instead of the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        policies: Vec<PathBuf>,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Rewrite policy files in the canonical layout (comments are kept).
     ///
     /// With `--check`, only report files that are not formatted (exit 1). Exit 2 on unreadable
@@ -357,6 +382,9 @@ pub fn run() -> ExitCode {
         Command::Facts { format, lang, policies } => facts_doc(format, lang, &policies),
         Command::Graph(args) => graph::run(&args),
         Command::Completions { shell } => completions::run(shell),
+        Command::Ledger { instrument, format, lang, policies, out } => {
+            ledger::run(instrument.as_deref(), format, lang, &policies, out.as_deref())
+        }
     };
     ExitCode::from(code)
 }

@@ -289,7 +289,9 @@ impl<'a> Evaluator<'a> {
             | ItemKind::Event
             | ItemKind::Fact
             | ItemKind::Crosswalk
-            | ItemKind::Test => {}
+            | ItemKind::Test
+            | ItemKind::Provision
+            | ItemKind::Heading => {}
         }
     }
 

@@ -209,7 +209,9 @@ fn doc_lines(docs: &[String], indent: usize) -> Vec<String> {
 /// An item's first line (several for a fact whose enumeration does not fit on one).
 fn item_head(item: &Item) -> Vec<String> {
     let first = match item.kind {
-        ItemKind::Test => format!("test {}", quote(&item.name.name)),
+        ItemKind::Test | ItemKind::Provision | ItemKind::Heading => {
+            format!("{} {}", item.kind.keyword(), quote(&item.name.name))
+        }
         kind => format!("{} {}", kind.keyword(), item.name.name),
     };
     match &item.head {
@@ -333,7 +335,10 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
             optional(" relation ", relation.as_ref().map(|r| r.name.clone())),
         )),
         ClauseKind::Crosswalk(xw) => Parts::text(format!("{keyword} {}", crosswalk(xw))),
-        ClauseKind::Severity(name) | ClauseKind::Jurisdiction(name) => Parts::text(format!("{keyword} {}", name.name)),
+        ClauseKind::Severity(name)
+        | ClauseKind::Jurisdiction(name)
+        | ClauseKind::Status(name)
+        | ClauseKind::Verification(name) => Parts::text(format!("{keyword} {}", name.name)),
         ClauseKind::Priority(n) => Parts::text(format!("{keyword} {n}")),
         ClauseKind::Label(l) => Parts::text(format!("{keyword} {}", l.name)),
         ClauseKind::Version { name, label, in_force } => {

@@ -574,3 +574,16 @@ fn a_table_cell_in_hangul_is_aligned_by_display_width() {
     let out = fmt_item(item);
     assert!(out.contains("    | as_of      | system.name |\n    | 2026-08-01 | \"챗봇\"      |\n"), "{out}");
 }
+
+#[test]
+fn provisions_headings_and_verification_clauses() {
+    let text = "heading   \"Art. 5\"\n title en \"Chapter II\"\n title ko \"제2장\"\n\
+                provision \"Art. 5(6)\"   title en \"Annual reports\"\n status   out_of_scope\n note en \"Authorities.\"\n\
+                verification  unverified\n\ndefine d\n cite \"Art. 3\"\n verification secondary\n = true\n";
+    let expected = "heading \"Art. 5\"\n  title en \"Chapter II\"\n  title ko \"제2장\"\n\n\
+                    provision \"Art. 5(6)\"\n  title en \"Annual reports\"\n  status out_of_scope\n  \
+                    note en \"Authorities.\"\n  verification unverified\n\n\
+                    define d\n  cite \"Art. 3\"\n  verification secondary\n  = true\n";
+    assert_eq!(fmt_item(text), expected);
+    assert_eq!(fmt_item(expected), expected);
+}

@@ -36,7 +36,7 @@ impl Kind {
     ];
 
     /// The kind of an item, or `None` for items that are not part of any decision (obligation
-    /// families, events, crosswalks, tests).
+    /// families, events, crosswalks, tests, ledger annotations).
     pub(super) fn of(kind: ItemKind) -> Option<Kind> {
         match kind {
             ItemKind::Define => Some(Kind::Definition),
@@ -45,7 +45,13 @@ impl Kind {
             ItemKind::Evidence => Some(Kind::Evidence),
             ItemKind::Obligation => Some(Kind::Obligation),
             ItemKind::Prohibition => Some(Kind::Prohibition),
-            ItemKind::Fact | ItemKind::Family | ItemKind::Event | ItemKind::Crosswalk | ItemKind::Test => None,
+            ItemKind::Fact
+            | ItemKind::Family
+            | ItemKind::Event
+            | ItemKind::Crosswalk
+            | ItemKind::Test
+            | ItemKind::Provision
+            | ItemKind::Heading => None,
         }
     }
 

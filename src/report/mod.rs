@@ -30,6 +30,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("portfolio.html.j2", include_str!("../../templates/portfolio.html.j2")),
     ("requirements.md.j2", include_str!("../../templates/requirements.md.j2")),
     ("requirements.html.j2", include_str!("../../templates/requirements.html.j2")),
+    ("ledger.md.j2", include_str!("../../templates/ledger.md.j2")),
     ("messages.en.json", include_str!("../../templates/messages.en.json")),
     ("messages.ko.json", include_str!("../../templates/messages.ko.json")),
 ];
@@ -219,6 +220,15 @@ pub fn render_portfolio(
     };
     let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
     Ok(if format == Format::Markdown { single_blank_lines(&text) } else { text })
+}
+
+/// Renders the ledgers of instruments (`norma ledger`) in Markdown.
+pub fn render_ledger(l: &crate::ledger::Ledger, templates: &Templates) -> Result<String, ReportError> {
+    let name = "ledger.md.j2";
+    let (env, catalog) = environment(templates, &l.lang, name)?;
+    let context = minijinja::context! { l => Value::from_serialize(l), t => Value::from_serialize(&catalog) };
+    let text = env.get_template(name).and_then(|t| t.render(context)).map_err(fail)?;
+    Ok(single_blank_lines(&text))
 }
 
 /// Renders the comparison of two assessments (`norma diff`) in Markdown.

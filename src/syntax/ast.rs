@@ -139,6 +139,12 @@ pub enum ItemKind {
     Crosswalk,
     /// `test`
     Test,
+    /// `provision "Art. 2(4)"`: what the ledger says of one provision (its status when no rule
+    /// encodes it, notes, verification).
+    Provision,
+    /// `heading "Art. 5"`: a heading of the ledger, covering the provisions from that one to the
+    /// next heading.
+    Heading,
 }
 
 impl ItemKind {
@@ -158,6 +164,8 @@ impl ItemKind {
             ItemKind::Derogation => "derogation",
             ItemKind::Crosswalk => "crosswalk",
             ItemKind::Test => "test",
+            ItemKind::Provision => "provision",
+            ItemKind::Heading => "heading",
         }
     }
 
@@ -188,7 +196,8 @@ pub struct Item {
     pub docs: Vec<String>,
     /// Which kind.
     pub kind: ItemKind,
-    /// Its name (for a test, the quoted title; for a crosswalk, its source rule).
+    /// Its name (for a test, the quoted title; for a crosswalk, its source rule; for a provision
+    /// or a heading, the quoted citation).
     pub name: Ident,
     /// Kind-specific header parts.
     pub head: ItemHead,
@@ -525,6 +534,10 @@ pub enum ClauseKind {
     Metric(Localized),
     /// `examples` and a table of cases.
     Examples(Table),
+    /// `status pending`: why a provision is not (fully) encoded, for the ledger.
+    Status(Ident),
+    /// `verification secondary`: how far the source a rule or provision rests on is verified.
+    Verification(Ident),
     /// `expect RULE OUTCOME`
     Expect {
         /// The rule.
@@ -576,6 +589,8 @@ impl ClauseKind {
             ClauseKind::On { .. } => "on",
             ClauseKind::Effort => "effort",
             ClauseKind::Metric(_) => "metric",
+            ClauseKind::Status(_) => "status",
+            ClauseKind::Verification(_) => "verification",
         }
     }
 }

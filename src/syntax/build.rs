@@ -253,9 +253,14 @@ impl Builder {
                 let xw = self.crosswalk(&decl)?;
                 (ItemKind::Crosswalk, from, ItemHead::Crosswalk(xw))
             }
-            Rule::test_decl => {
+            Rule::test_decl | Rule::provision_decl | Rule::heading_decl => {
+                let kind = match decl.as_rule() {
+                    Rule::provision_decl => ItemKind::Provision,
+                    Rule::heading_decl => ItemKind::Heading,
+                    _ => ItemKind::Test,
+                };
                 let t = self.text(&first(&decl, Rule::string)?);
-                (ItemKind::Test, Ident { name: t.value, span: t.span }, ItemHead::None)
+                (kind, Ident { name: t.value, span: t.span }, ItemHead::None)
             }
             _ => return None,
         };
@@ -422,6 +427,10 @@ impl Builder {
             },
             Rule::effort_c => ClauseKind::Effort,
             Rule::metric_c => ClauseKind::Metric(self.localized(p)?),
+            Rule::status_c => ClauseKind::Status(self.ident(&self.need(p, Rule::ident, "a status")?)),
+            Rule::verification_c => {
+                ClauseKind::Verification(self.ident(&self.need(p, Rule::ident, "a verification level")?))
+            }
             Rule::jurisdiction_c => {
                 ClauseKind::Jurisdiction(self.ident(&self.need(p, Rule::jurisdiction_code, "a jurisdiction code")?))
             }

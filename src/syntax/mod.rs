@@ -47,6 +47,7 @@ pub const RESERVED: &[&str] = &[
     "given",
     "gives",
     "guidance",
+    "heading",
     "help",
     "if",
     "in",
@@ -69,12 +70,14 @@ pub const RESERVED: &[&str] = &[
     "presumed",
     "priority",
     "prohibition",
+    "provision",
     "question",
     "relation",
     "role",
     "severity",
     "source",
     "standard",
+    "status",
     "test",
     "text",
     "title",
@@ -86,6 +89,7 @@ pub const RESERVED: &[&str] = &[
     "until",
     "use",
     "valid",
+    "verification",
     "version",
     "vocabulary",
     "when",
@@ -111,7 +115,7 @@ fn declared_name(chunk: &str) -> Option<String> {
     let first = words.next()?;
     let name = words.next()?;
     let declares_a_name = ["instrument", "guidance", "vocabulary"].contains(&first)
-        || (scan::ITEM_KEYWORDS.contains(&first) && !["crosswalk", "test"].contains(&first));
+        || (scan::ITEM_KEYWORDS.contains(&first) && !["crosswalk", "test", "provision", "heading"].contains(&first));
     declares_a_name.then(|| name.trim_end_matches(':').to_string())
 }
 
@@ -250,7 +254,9 @@ fn describe(rule: Rule) -> String {
         | Rule::family_decl
         | Rule::event_decl
         | Rule::norm_decl
-        | Rule::exception_decl => {
+        | Rule::exception_decl
+        | Rule::provision_decl
+        | Rule::heading_decl => {
             "a declaration (fact, define, role, evidence, family, event, obligation, prohibition, exception, test, …)"
                 .into()
         }

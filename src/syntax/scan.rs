@@ -42,6 +42,8 @@ pub(super) const ITEM_KEYWORDS: &[&str] = &[
     "derogation",
     "crosswalk",
     "test",
+    "provision",
+    "heading",
 ];
 
 fn starts_item(line: &str) -> bool {

@@ -298,3 +298,19 @@ fn a_number_followed_by_a_reserved_word_is_not_an_amount() {
     let e = first_value("system.age >= 6 months or system.ok");
     assert!(matches!(e.kind, ExprKind::Or(_)), "{e:?}");
 }
+
+#[test]
+fn provisions_and_headings_are_items_named_by_a_citation() {
+    let m = parse_ok(
+        "instrument t\nheading \"Art. 5\"\n  title en \"Chapter II\"\n\nprovision \"Art. 5(6)\"\n  status out_of_scope\n  \
+         note en \"Duties of authorities.\"\n  verification secondary\n",
+    );
+    assert_eq!(m.items[0].kind, ItemKind::Heading);
+    assert_eq!(m.items[0].name.name, "Art. 5");
+    assert_eq!(m.items[1].kind, ItemKind::Provision);
+    assert_eq!(m.items[1].name.name, "Art. 5(6)");
+    assert!(matches!(&m.items[1].clauses[0].kind, ClauseKind::Status(s) if s.name == "out_of_scope"));
+    assert!(matches!(&m.items[1].clauses[2].kind, ClauseKind::Verification(v) if v.name == "secondary"));
+    // The citation is a quoted text: a bare name is a syntax error.
+    assert_eq!(codes("instrument t\nprovision art_5\n  status pending\n"), vec!["N0001"]);
+}
