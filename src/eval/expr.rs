@@ -46,35 +46,26 @@ impl EvidenceState {
     }
 }
 
-fn and(parts: Vec<Decided>) -> Decided {
-    if let Some((_, inputs)) = parts.iter().find(|(v, _)| *v == Value::Bool(false)) {
-        return (Value::Bool(false), inputs.clone());
-    }
-    if parts.iter().all(|(v, _)| *v == Value::Bool(true)) {
-        return (Value::Bool(true), parts.into_iter().flat_map(|(_, i)| i).collect());
-    }
-    (Value::Unknown, parts.into_iter().filter(|(v, _)| *v != Value::Bool(true)).flat_map(|(_, i)| i).collect())
-}
-
-fn or(parts: Vec<Decided>) -> Decided {
-    if let Some((_, inputs)) = parts.iter().find(|(v, _)| *v == Value::Bool(true)) {
-        return (Value::Bool(true), inputs.clone());
-    }
-    if parts.iter().all(|(v, _)| *v == Value::Bool(false)) {
-        return (Value::Bool(false), parts.into_iter().flat_map(|(_, i)| i).collect());
-    }
-    (Value::Unknown, parts.into_iter().filter(|(v, _)| *v != Value::Bool(false)).flat_map(|(_, i)| i).collect())
-}
-
 /// Kleene conjunction of two truth values.
 pub fn and2(a: &Value, b: &Value) -> Value {
-    and(vec![(a.clone(), Vec::new()), (b.clone(), Vec::new())]).0
+    match (a, b) {
+        (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
+        (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
+        _ => Value::Unknown,
+    }
 }
 
 /// Kleene disjunction of two truth values.
 pub fn or2(a: &Value, b: &Value) -> Value {
-    or(vec![(a.clone(), Vec::new()), (b.clone(), Vec::new())]).0
+    match (a, b) {
+        (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
+        (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
+        _ => Value::Unknown,
+    }
 }
+
+/// How many operands of one `and` or `or` whose inputs are tracked without allocating.
+const INLINE_OPERANDS: usize = 16;
 
 /// Kleene negation.
 pub fn not(a: &Value) -> Value {
@@ -208,30 +199,49 @@ impl Evaluator<'_> {
         (state, last_day)
     }
 
-    /// Evaluates an expression (depth bounded by the parser).
+    /// Evaluates an expression (depth bounded by the parser) with the inputs that decided it.
     pub(super) fn eval(&self, e: &Expr) -> Decided {
-        let none = Vec::new;
+        let mut inputs = Vec::new();
+        let v = self.eval_into(e, &mut inputs);
+        (v, inputs)
+    }
+
+    /// Evaluates an expression, appending the inputs that decided it to `out`: for `and`, the
+    /// first false operand's alone (later operands are not evaluated), else those of the operands
+    /// not true; `or` alike with true and false swapped.
+    pub(super) fn eval_into(&self, e: &Expr, out: &mut Vec<Input>) -> Value {
         match &e.kind {
-            ExprKind::Bool(b) => (Value::Bool(*b), none()),
-            ExprKind::Unknown => (Value::Unknown, none()),
-            ExprKind::AsOf => (Value::Date(self.state.as_of), vec![Input::AsOf]),
-            ExprKind::Date(d) => (Value::Date(*d), none()),
-            ExprKind::Text(t) => (Value::Text(t.clone()), none()),
-            ExprKind::Number { value, unit } => match unit.as_deref().and_then(TimeUnit::from_word) {
-                Some(u) => (whole(*value).map_or(Value::Unknown, |n| Value::Duration(Duration::of(n, u))), none()),
-                None => (Value::Number(*value, unit.clone()), none()),
-            },
-            ExprKind::Variant(en, i) => (Value::Enum(*en, *i), none()),
-            ExprKind::Fact(f) => (self.facts.get(*f).clone(), vec![Input::Fact(*f)]),
-            ExprKind::Item(i) => (self.value(*i), vec![Input::Rule(*i)]),
-            ExprKind::Applies(i) => {
-                (self.outcome(*i).map_or(Value::Unknown, |o| o.applies.clone()), vec![Input::Rule(*i)])
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Unknown => Value::Unknown,
+            ExprKind::AsOf => {
+                out.push(Input::AsOf);
+                Value::Date(self.state.as_of)
             }
-            ExprKind::IsMet(i) => (self.outcome(*i).map_or(Value::Unknown, |o| o.met.clone()), vec![Input::Rule(*i)]),
+            ExprKind::Date(d) => Value::Date(*d),
+            ExprKind::Text(t) => Value::Text(t.clone()),
+            ExprKind::Number { value, unit } => match unit.as_deref().and_then(TimeUnit::from_word) {
+                Some(u) => whole(*value).map_or(Value::Unknown, |n| Value::Duration(Duration::of(n, u))),
+                None => Value::Number(*value, unit.clone()),
+            },
+            ExprKind::Variant(en, i) => Value::Enum(*en, *i),
+            ExprKind::Fact(f) => {
+                out.push(Input::Fact(*f));
+                self.fact(*f).clone()
+            }
+            ExprKind::Item(i) => {
+                out.push(Input::Rule(*i));
+                self.value(*i)
+            }
+            ExprKind::Applies(i) => {
+                out.push(Input::Rule(*i));
+                self.outcome(*i).map_or(Value::Unknown, |o| o.applies.clone())
+            }
+            ExprKind::IsMet(i) => {
+                out.push(Input::Rule(*i));
+                self.outcome(*i).map_or(Value::Unknown, |o| o.met.clone())
+            }
             ExprKind::Set(items) => {
-                let parts: Vec<Decided> = items.iter().map(|x| self.eval(x)).collect();
-                let inputs = parts.iter().flat_map(|(_, i)| i.clone()).collect();
-                let values: Vec<Value> = parts.into_iter().map(|(v, _)| v).collect();
+                let values: Vec<Value> = items.iter().map(|x| self.eval_into(x, out)).collect();
                 let variants: Option<(crate::model::EnumId, BTreeSet<u32>)> = match e.ty {
                     crate::model::Type::Set(en) => values
                         .iter()
@@ -241,49 +251,86 @@ impl Evaluator<'_> {
                     _ => None,
                 };
                 match variants {
-                    Some((en, s)) => (Value::Set(en, s), inputs),
-                    None => (Value::List(values), inputs),
+                    Some((en, s)) => Value::Set(en, s),
+                    None => Value::List(values),
                 }
             }
             ExprKind::Evidence { item, max_age } => {
-                let limit = max_age.as_ref().and_then(|a| match self.eval(a).0 {
+                let limit = max_age.as_ref().and_then(|a| match self.eval_into(a, &mut Vec::new()) {
                     Value::Duration(d) => Some(d),
                     _ => None,
                 });
                 let (state, last_day) = self.evidence_state(*item, limit.as_ref());
-                let v = match state {
+                out.push(Input::Evidence(*item, state, last_day));
+                match state {
                     EvidenceState::Fresh => Value::Bool(true),
                     EvidenceState::Missing => Value::Unknown,
                     _ => Value::Bool(false),
-                };
-                (v, vec![Input::Evidence(*item, state, last_day)])
+                }
             }
-            ExprKind::Not(x) => {
-                let (v, i) = self.eval(x);
-                (not(&v), i)
-            }
-            ExprKind::Neg(x) => {
-                let (v, i) = self.eval(x);
-                let v = match v {
-                    Value::Number(n, u) => Value::Number(-n, u),
-                    Value::Duration(d) => Value::Duration(d.negated()),
-                    _ => Value::Unknown,
-                };
-                (v, i)
-            }
-            ExprKind::IsKnown(x) => {
-                let (v, i) = self.eval(x);
-                (Value::Bool(v.is_known()), i)
-            }
-            ExprKind::And(xs) => and(xs.iter().map(|x| self.eval(x)).collect()),
-            ExprKind::Or(xs) => or(xs.iter().map(|x| self.eval(x)).collect()),
+            ExprKind::Not(x) => not(&self.eval_into(x, out)),
+            ExprKind::Neg(x) => match self.eval_into(x, out) {
+                Value::Number(n, u) => Value::Number(-n, u),
+                Value::Duration(d) => Value::Duration(d.negated()),
+                _ => Value::Unknown,
+            },
+            ExprKind::IsKnown(x) => Value::Bool(self.eval_into(x, out).is_known()),
+            ExprKind::And(xs) => self.junction(xs, false, out),
+            ExprKind::Or(xs) => self.junction(xs, true, out),
             ExprKind::Binary(op, l, r) => {
-                let (a, mut ia) = self.eval(l);
-                let (b, ib) = self.eval(r);
-                ia.extend(ib);
-                (binary(*op, &a, &b, self.state.as_of), ia)
+                let a = self.eval_into(l, out);
+                let b = self.eval_into(r, out);
+                binary(*op, &a, &b, self.state.as_of)
             }
         }
+    }
+
+    /// `and` (`decisive` false) or `or` (`decisive` true) of `xs`: an operand with the decisive
+    /// value decides alone; all operands with the other value decide together; otherwise the
+    /// result is unknown, decided by the operands without that other value.
+    fn junction(&self, xs: &[Expr], decisive: bool, out: &mut Vec<Input>) -> Value {
+        let base = out.len();
+        // The ranges in `out` of the operands that had the non-decisive value.
+        let mut inline = [(0usize, 0usize); INLINE_OPERANDS];
+        let mut spilled: Vec<(usize, usize)> = Vec::new();
+        let mut count = 0;
+        let mut unknown = false;
+        for x in xs {
+            let start = out.len();
+            match self.eval_into(x, out) {
+                Value::Bool(b) if b == decisive => {
+                    out.copy_within(start.., base);
+                    let len = out.len() - start;
+                    out.truncate(base + len);
+                    return Value::Bool(decisive);
+                }
+                Value::Bool(_) => {
+                    match inline.get_mut(count) {
+                        Some(slot) => *slot = (start, out.len()),
+                        None => spilled.push((start, out.len())),
+                    }
+                    count += 1;
+                }
+                _ => unknown = true,
+            }
+        }
+        if !unknown {
+            return Value::Bool(!decisive);
+        }
+        // Unknown: drop the inputs of the operands that had the non-decisive value.
+        let dropped = inline.iter().take(count).chain(spilled.iter());
+        let mut write = base;
+        let mut read = base;
+        let end = out.len();
+        for &(from, to) in dropped {
+            out.copy_within(read..from, write);
+            write += from - read;
+            read = to;
+        }
+        out.copy_within(read..end, write);
+        write += end - read;
+        out.truncate(write);
+        Value::Unknown
     }
 }
 
@@ -315,17 +362,6 @@ mod tests {
         assert_eq!(not(&T), F);
         assert_eq!(not(&F), T);
         assert_eq!(not(&U), U);
-    }
-
-    #[test]
-    fn deciding_inputs_follow_the_logic() {
-        let i = |n: u32| vec![Input::Fact(crate::model::FactId(n))];
-        let (v, inputs) = and(vec![(T, i(1)), (F, i(2)), (U, i(3))]);
-        assert_eq!((v, inputs), (F, i(2)), "the false operand decides a conjunction");
-        let (v, inputs) = and(vec![(T, i(1)), (U, i(3))]);
-        assert_eq!((v, inputs), (U, i(3)), "only the unknown operand can still decide it");
-        let (v, inputs) = or(vec![(F, i(1)), (T, i(2))]);
-        assert_eq!((v, inputs), (T, i(2)));
     }
 
     #[test]

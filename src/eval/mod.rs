@@ -24,7 +24,7 @@ use crate::value::Value;
 use petgraph::visit::Dfs;
 
 /// Something a result was decided by.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Input {
     /// A fact's value (or its absence).
     Fact(FactId),
@@ -129,17 +129,37 @@ pub struct Options {
 pub struct Evaluator<'a> {
     policy: &'a Policy,
     facts: &'a Facts,
+    /// The value of each fact, by fact id (unknown when not given).
+    slots: Vec<&'a Value>,
+    /// Reused for the inputs of each definition while it is evaluated.
+    scratch: Vec<Input>,
     state: Results,
+}
+
+/// The value of a fact that is not given.
+static UNKNOWN: Value = Value::Unknown;
+
+/// The value of each fact of `policy` in `facts`, by fact id.
+fn slots<'a>(policy: &Policy, facts: &'a Facts) -> Vec<&'a Value> {
+    let mut slots = vec![&UNKNOWN; policy.facts.len()];
+    for (f, v) in &facts.values {
+        if let Some(slot) = slots.get_mut(f.0 as usize) {
+            *slot = v;
+        }
+    }
+    slots
 }
 
 /// The results of an evaluation, detached from the facts they were computed from, so that they
 /// can be kept and brought up to date when a few facts change ([`Evaluator::rerun`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Results {
     as_of: Date,
     roles: BTreeSet<String>,
     values: Vec<Value>,
-    inputs: Vec<Vec<Input>>,
+    /// The inputs of every rule, one after another; `spans` says where each rule's are.
+    arena: Vec<Input>,
+    spans: Vec<(u32, u32)>,
     outcomes: Vec<Option<NormOutcome>>,
     versions: Vec<Option<String>>,
 }
@@ -148,6 +168,25 @@ impl Results {
     /// Whether these results were computed with `options`.
     pub fn computed_with(&self, options: &Options) -> bool {
         self.as_of == options.as_of && self.roles == options.roles
+    }
+
+    /// The inputs that decided rule number `i`.
+    fn inputs(&self, i: usize) -> &[Input] {
+        self.spans.get(i).and_then(|&(a, b)| self.arena.get(a as usize..b as usize)).unwrap_or(&[])
+    }
+}
+
+/// Results are equal when they give the same values, inputs and outcomes (however their inputs
+/// are laid out in memory).
+impl PartialEq for Results {
+    fn eq(&self, other: &Results) -> bool {
+        self.as_of == other.as_of
+            && self.roles == other.roles
+            && self.values == other.values
+            && self.outcomes == other.outcomes
+            && self.versions == other.versions
+            && self.spans.len() == other.spans.len()
+            && (0..self.spans.len()).all(|i| self.inputs(i) == other.inputs(i))
     }
 }
 
@@ -164,11 +203,12 @@ impl<'a> Evaluator<'a> {
             as_of: options.as_of,
             roles: options.roles.clone(),
             values: vec![Value::Unknown; n],
-            inputs: vec![Vec::new(); n],
+            arena: Vec::with_capacity(4 * n),
+            spans: vec![(0, 0); n],
             outcomes: vec![None; n],
             versions,
         };
-        let mut ev = Evaluator { policy, facts, state };
+        let mut ev = Evaluator { policy, facts, slots: slots(policy, facts), scratch: Vec::new(), state };
         for &id in &policy.order {
             ev.rule(id);
         }
@@ -198,7 +238,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let mut ev = Evaluator { policy, facts, state: previous };
+        let mut ev = Evaluator { policy, facts, slots: slots(policy, facts), scratch: Vec::new(), state: previous };
         for &id in &policy.order {
             if affected.get(id.0 as usize) == Some(&true) {
                 ev.rule(id);
@@ -227,6 +267,11 @@ impl<'a> Evaluator<'a> {
         self.facts
     }
 
+    /// The value of a fact (unknown when not given).
+    pub fn fact(&self, id: FactId) -> &Value {
+        self.slots.get(id.0 as usize).copied().unwrap_or(&UNKNOWN)
+    }
+
     /// The value of a definition, or whether an exception or a role holds.
     pub fn value(&self, id: ItemId) -> Value {
         self.state.values.get(id.0 as usize).cloned().unwrap_or(Value::Unknown)
@@ -234,7 +279,7 @@ impl<'a> Evaluator<'a> {
 
     /// What decided a rule's value or a norm's status.
     pub fn inputs(&self, id: ItemId) -> &[Input] {
-        self.state.inputs.get(id.0 as usize).map_or(&[], Vec::as_slice)
+        self.state.inputs(id.0 as usize)
     }
 
     /// The outcome of a norm.
@@ -247,11 +292,24 @@ impl<'a> Evaluator<'a> {
         self.state.versions.get(module.0 as usize).and_then(|v| v.as_deref())
     }
 
-    fn set(&mut self, id: ItemId, value: Value, inputs: Vec<Input>) {
+    /// Records a rule's value and the inputs that decided it (each once, in the order first given).
+    fn set(&mut self, id: ItemId, value: Value, inputs: &[Input]) {
         let i = id.0 as usize;
-        if let (Some(v), Some(inp)) = (self.state.values.get_mut(i), self.state.inputs.get_mut(i)) {
-            *v = value;
-            *inp = dedup(inputs);
+        let Some(v) = self.state.values.get_mut(i) else { return };
+        *v = value;
+        let arena = &mut self.state.arena;
+        let start = arena.len();
+        if inputs.len() <= 64 {
+            for input in inputs {
+                if !arena.get(start..).is_some_and(|kept| kept.contains(input)) {
+                    arena.push(*input);
+                }
+            }
+        } else {
+            arena.extend(dedup(inputs.to_vec()));
+        }
+        if let Some(span) = self.state.spans.get_mut(i) {
+            *span = (start as u32, arena.len() as u32);
         }
     }
 
@@ -259,14 +317,17 @@ impl<'a> Evaluator<'a> {
         let Some(item) = self.policy.item(id) else { return };
         match item.kind {
             ItemKind::Define => {
-                let (base, mut inputs) = item.value.as_ref().map_or((Value::Unknown, Vec::new()), |v| self.eval(v));
+                let mut inputs = std::mem::take(&mut self.scratch);
+                inputs.clear();
+                let base = item.value.as_ref().map_or(Value::Unknown, |v| self.eval_into(v, &mut inputs));
                 let (value, more) = self.apply_exceptions(item, base);
                 inputs.extend(more);
-                self.set(id, value, inputs);
+                self.set(id, value, &inputs);
+                self.scratch = inputs;
             }
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => {
                 let (holds, inputs) = self.holds(item);
-                self.set(id, holds, inputs);
+                self.set(id, holds, &inputs);
             }
             ItemKind::Role => {
                 let assumed = self.state.roles.contains(&item.name);
@@ -275,11 +336,11 @@ impl<'a> Evaluator<'a> {
                     (Some(w), false) => self.eval(w),
                     (None, false) => (Value::Bool(true), Vec::new()),
                 };
-                self.set(id, v, inputs);
+                self.set(id, v, &inputs);
             }
             ItemKind::Obligation | ItemKind::Prohibition => {
                 let outcome = self.norm(item);
-                self.set(id, outcome.applies.clone(), outcome.inputs.clone());
+                self.set(id, outcome.applies.clone(), &outcome.inputs);
                 if let Some(slot) = self.state.outcomes.get_mut(id.0 as usize) {
                     *slot = Some(outcome);
                 }
@@ -349,6 +410,9 @@ impl<'a> Evaluator<'a> {
     /// gives its value (`false`, or its `gives`); an undecided one leaves the value unknown unless
     /// both possibilities agree.
     fn apply_exceptions(&self, item: &Item, base: Value) -> (Value, Vec<Input>) {
+        if item.exceptions.is_empty() {
+            return (base, Vec::new());
+        }
         let mut ids = item.exceptions.clone();
         ids.sort_by_key(|e| std::cmp::Reverse(self.policy.item(*e).map_or(0, |i| i.priority)));
         self.resolve_exceptions(&ids, base)
@@ -566,10 +630,10 @@ impl<'a> Evaluator<'a> {
             for input in self.inputs(r) {
                 match input {
                     Input::Fact(f) if !self.facts.get(*f).is_known() => {
-                        out.insert(input.clone());
+                        out.insert(*input);
                     }
                     Input::Evidence(_, EvidenceState::Missing, _) => {
-                        out.insert(input.clone());
+                        out.insert(*input);
                     }
                     Input::Rule(other) if self.undecided(*other) => stack.push(*other),
                     _ => {}
@@ -623,9 +687,21 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// The inputs without repeats, in the order first given.
 fn dedup(mut inputs: Vec<Input>) -> Vec<Input> {
-    let mut seen = BTreeSet::new();
-    inputs.retain(|i| seen.insert(i.clone()));
+    if inputs.len() <= 32 {
+        let mut seen: Vec<Input> = Vec::with_capacity(inputs.len());
+        inputs.retain(|i| {
+            let new = !seen.contains(i);
+            if new {
+                seen.push(*i);
+            }
+            new
+        });
+    } else {
+        let mut seen = BTreeSet::new();
+        inputs.retain(|i| seen.insert(*i));
+    }
     inputs
 }
 

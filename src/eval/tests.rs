@@ -273,3 +273,21 @@ fn a_rerun_evaluates_only_what_the_change_reaches() {
     assert!(evaluated > 0 && skipped > evaluated, "{evaluated} evaluated again, {skipped} kept");
     assert_ne!(original.outcomes, fresh.outcomes, "the change matters");
 }
+
+#[test]
+fn the_operands_that_decide_a_junction_are_its_inputs() {
+    let policy = policy_of(
+        "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nfact a : bool\n  question en \"?\"\n  question ko \"?\"\n\nfact b : bool\n  question en \"?\"\n  question ko \"?\"\n\nfact c : bool\n  question en \"?\"\n  question ko \"?\"\n\ndefine all3\n  = a and b and c\n\ndefine some\n  = a and c\n\ndefine any\n  = b or a or c\n\ndefine both\n  = a and a\n",
+    );
+    let f = facts(&policy, "a: true\nb: false\n");
+    let ev = Evaluator::run(&policy, &f, &Options { as_of: date(2026, 1, 1), roles: BTreeSet::new() });
+    let fact = |n: &str| Input::Fact(FactId(policy.facts.iter().position(|x| x.name == n).expect(n) as u32));
+    let check = |rule: &str, value: Value, inputs: Vec<Input>| {
+        let r = id(&policy, rule);
+        assert_eq!((ev.value(r), ev.inputs(r).to_vec()), (value, inputs), "{rule}");
+    };
+    check("all3", Value::Bool(false), vec![fact("b")]);
+    check("some", Value::Unknown, vec![fact("c")]);
+    check("any", Value::Bool(true), vec![fact("a")]);
+    check("both", Value::Bool(true), vec![fact("a")]);
+}
