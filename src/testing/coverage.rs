@@ -144,8 +144,7 @@ impl Tally {
             uncovered.push((c.span, gap));
         }
         uncovered.sort_by_key(|(span, _)| (span.file, span.start));
-        let norms =
-            Part::of(self.norms.len() - uncovered.iter().filter(|(_, g)| g.kind == "norm").count(), self.norms.len());
+        let norms = Part::of(self.norms.iter().filter(|n| self.expected.contains(n)).count(), self.norms.len());
         let exceptions = Part::of(self.held.len(), self.exceptions.len());
         let branches = Part::of(branches, 2 * self.conditions.len());
         Coverage {
