@@ -37,6 +37,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 type Built<T> = Result<T, Box<Diagnostic>>;
 
 /// What the first chunk of a file holds.
+#[derive(Debug, PartialEq)]
 pub struct HeaderChunk {
     /// Doc comments before the header.
     pub docs: Vec<String>,
