@@ -897,3 +897,16 @@ proptest! {
         prop_assert!(c.missed.is_empty(), "{text}\n{c:?}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_makes_the_fast_path_accept_what_pest_refuses(
+        body in "(define|fact|not|and|in|is met|evidence|[a-z]{1,3}|[0-9]{1,4}|[ \n\t\"(){}|,.=<>!+*/%_:\\\\-]|//|///|한|é){0,60}",
+    ) {
+        let text = format!("instrument t\ndefine d\n  = {body}\n");
+        let c = compare("arbitrary", &text);
+        prop_assert!(c.missed.is_empty(), "{text}\n{c:?}");
+    }
+}
