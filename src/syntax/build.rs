@@ -1,10 +1,8 @@
-//! Builds the syntax tree from pest's pairs. Expressions go through a Pratt parser with a bound
-//! on depth; literals are validated here (dates are real days, numbers are finite).
+//! Builds the syntax tree from pest's pairs. Expressions go through a Pratt parser (pest's
+//! algorithm, without recursion) with a bound on depth; literals are validated here (dates are
+//! real days, numbers are finite).
 
-use std::sync::LazyLock;
-
-use pest::iterators::Pair;
-use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::iterators::{Pair, Pairs};
 
 use super::Rule;
 use super::ast::*;
@@ -12,31 +10,43 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::limits::MAX_EXPR_DEPTH;
 use crate::source::{FileId, Span};
 
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::op_or, Assoc::Left))
-        .op(Op::infix(Rule::op_and, Assoc::Left))
-        .op(Op::prefix(Rule::op_not))
-        .op(Op::infix(Rule::op_eq, Assoc::Left)
-            | Op::infix(Rule::op_ne, Assoc::Left)
-            | Op::infix(Rule::op_lt, Assoc::Left)
-            | Op::infix(Rule::op_le, Assoc::Left)
-            | Op::infix(Rule::op_gt, Assoc::Left)
-            | Op::infix(Rule::op_ge, Assoc::Left)
-            | Op::infix(Rule::op_in, Assoc::Left)
-            | Op::infix(Rule::op_not_in, Assoc::Left)
-            | Op::infix(Rule::op_includes, Assoc::Left)
-            | Op::infix(Rule::op_includes_any, Assoc::Left)
-            | Op::infix(Rule::op_includes_all, Assoc::Left))
-        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
-        .op(Op::prefix(Rule::op_neg))
-        .op(Op::postfix(Rule::op_is_met) | Op::postfix(Rule::op_applies) | Op::postfix(Rule::op_is_known))
-});
+/// How an operator binds: the precedence table (lowest first), as pest's `PrattParser` was
+/// given it (`Op::infix(op_or) … Op::postfix(op_is_met)`, a step of 10 a level).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fix {
+    Prefix,
+    Infix,
+    Postfix,
+}
+
+fn binding(rule: Rule) -> Option<(Fix, u32)> {
+    Some(match rule {
+        Rule::op_or => (Fix::Infix, 20),
+        Rule::op_and => (Fix::Infix, 30),
+        Rule::op_not => (Fix::Prefix, 40),
+        Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_lt
+        | Rule::op_le
+        | Rule::op_gt
+        | Rule::op_ge
+        | Rule::op_in
+        | Rule::op_not_in
+        | Rule::op_includes
+        | Rule::op_includes_any
+        | Rule::op_includes_all => (Fix::Infix, 50),
+        Rule::op_add | Rule::op_sub => (Fix::Infix, 60),
+        Rule::op_mul | Rule::op_div => (Fix::Infix, 70),
+        Rule::op_neg => (Fix::Prefix, 80),
+        Rule::op_is_met | Rule::op_applies | Rule::op_is_known => (Fix::Postfix, 90),
+        _ => return None,
+    })
+}
 
 type Built<T> = Result<T, Box<Diagnostic>>;
 
 /// What the first chunk of a file holds.
+#[derive(Debug, PartialEq)]
 pub struct HeaderChunk {
     /// Doc comments before the header.
     pub docs: Vec<String>,
@@ -531,7 +541,9 @@ impl Builder {
     }
 
     fn expr_d(&self, pair: &Pair<'_, Rule>) -> Built<(Expr, usize)> {
-        // Pest's Pratt parser recurses once per prefix operator: count runs before calling it.
+        // A run of prefix operators longer than the limit is refused at the first one past it
+        // (pest's Pratt parser, which recursed once per prefix operator, was only called after
+        // this count; the messages stay as they were).
         let mut run = 0usize;
         for p in pair.clone().into_inner() {
             if matches!(p.as_rule(), Rule::op_not | Rule::op_neg) {
@@ -543,66 +555,125 @@ impl Builder {
                 run = 0;
             }
         }
-        let check = |e: Expr, d: usize| if d > MAX_EXPR_DEPTH { Err(self.too_deep(e.span)) } else { Ok((e, d)) };
-        PRATT
-            .map_primary(|p| self.atom(&p))
-            .map_prefix(|op, rhs| {
-                let (r, d) = rhs?;
-                let u = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
-                let span = self.span(&op).to(r.span);
-                check(Expr { kind: ExprKind::Unary(u, Box::new(r)), span }, d + 1)
-            })
-            .map_postfix(|lhs, op| {
-                let (l, d) = lhs?;
-                let o = match op.as_rule() {
-                    Rule::op_is_met => PostfixOp::IsMet,
-                    Rule::op_applies => PostfixOp::Applies,
-                    _ => PostfixOp::IsKnown,
-                };
-                let span = l.span.to(self.span(&op));
-                check(Expr { kind: ExprKind::Postfix(o, Box::new(l)), span }, d + 1)
-            })
-            .map_infix(|lhs, op, rhs| {
-                let (l, dl) = lhs?;
-                let (r, dr) = rhs?;
-                let span = l.span.to(r.span);
-                let nary = |l: Expr, r: Expr, is_and: bool| -> (ExprKind, usize) {
-                    let mut items = match l.kind {
-                        ExprKind::And(v) if is_and => v,
-                        ExprKind::Or(v) if !is_and => v,
-                        other => vec![Expr { kind: other, span: l.span }],
-                    };
-                    items.push(r);
-                    let kind = if is_and { ExprKind::And(items) } else { ExprKind::Or(items) };
-                    (kind, dl.max(dr + 1))
-                };
-                let (kind, depth) = match op.as_rule() {
-                    Rule::op_and => nary(l, r, true),
-                    Rule::op_or => nary(l, r, false),
-                    rule => {
-                        let b = match rule {
-                            Rule::op_eq => BinaryOp::Eq,
-                            Rule::op_ne => BinaryOp::Ne,
-                            Rule::op_lt => BinaryOp::Lt,
-                            Rule::op_le => BinaryOp::Le,
-                            Rule::op_gt => BinaryOp::Gt,
-                            Rule::op_ge => BinaryOp::Ge,
-                            Rule::op_add => BinaryOp::Add,
-                            Rule::op_sub => BinaryOp::Sub,
-                            Rule::op_mul => BinaryOp::Mul,
-                            Rule::op_div => BinaryOp::Div,
-                            Rule::op_in => BinaryOp::In,
-                            Rule::op_not_in => BinaryOp::NotIn,
-                            Rule::op_includes_any => BinaryOp::IncludesAny,
-                            Rule::op_includes_all => BinaryOp::IncludesAll,
-                            _ => BinaryOp::Includes,
-                        };
-                        (ExprKind::Binary(b, Box::new(l), Box::new(r)), dl.max(dr) + 1)
+        self.fold(pair.clone().into_inner())
+    }
+
+    fn checked(&self, e: Expr, depth: usize) -> Built<(Expr, usize)> {
+        if depth > MAX_EXPR_DEPTH { Err(self.too_deep(e.span)) } else { Ok((e, depth)) }
+    }
+
+    /// Pest's Pratt algorithm (`PrattParserMap::parse`) over an expression's pairs, with a stack
+    /// of its own instead of recursion: pest's recursed once per operand in `a + not a + not a …`
+    /// and overflowed the thread's stack on a long one. The nodes are built in the same order
+    /// and the first error is returned, as pest's returned it.
+    fn fold<'i>(&self, pairs: Pairs<'i, Rule>) -> Built<(Expr, usize)> {
+        /// An operator waiting for its right operand, and the binding power of the level it
+        /// was read at.
+        enum Pending<'i> {
+            Prefix(Pair<'i, Rule>),
+            Infix((Expr, usize), Pair<'i, Rule>),
+        }
+        let mut pairs = pairs.peekable();
+        let mut stack: Vec<(Pending<'i>, u32)> = Vec::new();
+        let mut rbp = 0;
+        'operand: loop {
+            let Some(pair) = pairs.next() else { return Err(self.missing_expr()) };
+            let mut lhs = match binding(pair.as_rule()) {
+                Some((Fix::Prefix, bp)) => {
+                    stack.push((Pending::Prefix(pair), rbp));
+                    rbp = bp - 1;
+                    continue 'operand;
+                }
+                _ => self.atom(&pair)?,
+            };
+            loop {
+                let next = pairs.peek().and_then(|p| binding(p.as_rule()));
+                match next {
+                    Some((fix, bp)) if rbp < bp => {
+                        let Some(op) = pairs.next() else { return Err(self.missing_expr()) };
+                        if fix == Fix::Infix {
+                            stack.push((Pending::Infix(lhs, op), rbp));
+                            rbp = bp;
+                            continue 'operand;
+                        }
+                        lhs = self.postfix(lhs, &op)?;
                     }
+                    _ => match stack.pop() {
+                        None => return Ok(lhs),
+                        Some((Pending::Prefix(op), outer)) => {
+                            lhs = self.prefix(&op, lhs)?;
+                            rbp = outer;
+                        }
+                        Some((Pending::Infix(l, op), outer)) => {
+                            lhs = self.infix(l, &op, lhs)?;
+                            rbp = outer;
+                        }
+                    },
+                }
+            }
+        }
+    }
+
+    fn missing_expr(&self) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(Code::Syntax, Span::new(self.file, self.base, self.base), "expected a condition")
+                .help("see docs/language.md for how each clause is written"),
+        )
+    }
+
+    fn prefix(&self, op: &Pair<'_, Rule>, (r, d): (Expr, usize)) -> Built<(Expr, usize)> {
+        let u = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+        let span = self.span(op).to(r.span);
+        self.checked(Expr { kind: ExprKind::Unary(u, Box::new(r)), span }, d + 1)
+    }
+
+    fn postfix(&self, (l, d): (Expr, usize), op: &Pair<'_, Rule>) -> Built<(Expr, usize)> {
+        let o = match op.as_rule() {
+            Rule::op_is_met => PostfixOp::IsMet,
+            Rule::op_applies => PostfixOp::Applies,
+            _ => PostfixOp::IsKnown,
+        };
+        let span = l.span.to(self.span(op));
+        self.checked(Expr { kind: ExprKind::Postfix(o, Box::new(l)), span }, d + 1)
+    }
+
+    fn infix(&self, (l, dl): (Expr, usize), op: &Pair<'_, Rule>, (r, dr): (Expr, usize)) -> Built<(Expr, usize)> {
+        let span = l.span.to(r.span);
+        let nary = |l: Expr, r: Expr, is_and: bool| -> (ExprKind, usize) {
+            let mut items = match l.kind {
+                ExprKind::And(v) if is_and => v,
+                ExprKind::Or(v) if !is_and => v,
+                other => vec![Expr { kind: other, span: l.span }],
+            };
+            items.push(r);
+            let kind = if is_and { ExprKind::And(items) } else { ExprKind::Or(items) };
+            (kind, dl.max(dr + 1))
+        };
+        let (kind, depth) = match op.as_rule() {
+            Rule::op_and => nary(l, r, true),
+            Rule::op_or => nary(l, r, false),
+            rule => {
+                let b = match rule {
+                    Rule::op_eq => BinaryOp::Eq,
+                    Rule::op_ne => BinaryOp::Ne,
+                    Rule::op_lt => BinaryOp::Lt,
+                    Rule::op_le => BinaryOp::Le,
+                    Rule::op_gt => BinaryOp::Gt,
+                    Rule::op_ge => BinaryOp::Ge,
+                    Rule::op_add => BinaryOp::Add,
+                    Rule::op_sub => BinaryOp::Sub,
+                    Rule::op_mul => BinaryOp::Mul,
+                    Rule::op_div => BinaryOp::Div,
+                    Rule::op_in => BinaryOp::In,
+                    Rule::op_not_in => BinaryOp::NotIn,
+                    Rule::op_includes_any => BinaryOp::IncludesAny,
+                    Rule::op_includes_all => BinaryOp::IncludesAll,
+                    _ => BinaryOp::Includes,
                 };
-                check(Expr { kind, span }, depth)
-            })
-            .parse(pair.clone().into_inner())
+                (ExprKind::Binary(b, Box::new(l), Box::new(r)), dl.max(dr) + 1)
+            }
+        };
+        self.checked(Expr { kind, span }, depth)
     }
 
     fn atom(&self, p: &Pair<'_, Rule>) -> Built<(Expr, usize)> {

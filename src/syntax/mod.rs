@@ -2,6 +2,7 @@
 
 pub mod ast;
 mod build;
+mod fast;
 mod scan;
 
 use std::num::NonZeroUsize;
@@ -120,7 +121,21 @@ fn declared_name(chunk: &str) -> Option<String> {
 }
 
 /// Parses one policy file. An error in one declaration does not stop the others from being read.
+///
+/// Each chunk is read first by the hand-written fast path (`fast.rs`), which gives up on anything
+/// the pest path would not accept without a diagnostic; those chunks are read by pest, which
+/// reports every problem. Both give the same tree (see the differential tests in `fast/tests.rs`).
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    parse_with(file, text, true)
+}
+
+/// Parses with the pest path alone, as the fast path's oracle in tests.
+#[cfg(test)]
+pub(crate) fn parse_with_pest_only(file: FileId, text: &str) -> Parsed {
+    parse_with(file, text, false)
+}
+
+fn parse_with(file: FileId, text: &str, fast_path: bool) -> Parsed {
     static CALL_LIMIT: Once = Once::new();
     CALL_LIMIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(MAX_PARSER_CALLS)));
 
@@ -168,33 +183,20 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             broken.extend(declared_name(chunk));
             continue;
         }
-        let rule = if index == 0 { Rule::file_header } else { Rule::items };
-        let mut builder = build::Builder::new(file, start);
-        match NormaParser::parse(rule, chunk) {
-            Ok(pairs) if reserved_names(file, start, pairs.clone(), &mut diags) => {
-                broken.extend(declared_name(chunk));
+        if fast_path && let Some(done) = fast::parse_chunk(file, start, chunk, index == 0) {
+            match done {
+                fast::Chunk::Header(h) => header = Some(h),
+                fast::Chunk::Items(built) => items.extend(built),
             }
-            Ok(mut pairs) => {
-                if let Some(top) = pairs.next() {
-                    if index == 0 {
-                        header = builder.file_header(&top);
-                    } else {
-                        let built = builder.items(&top);
-                        if builder.diags.is_empty() {
-                            items.extend(built);
-                        } else {
-                            // A declaration with a malformed literal is left out whole.
-                            broken.extend(built.into_iter().map(|i| i.name.name));
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                diags.push(syntax_error(file, start, chunk, &e));
-                broken.extend(declared_name(chunk));
-            }
+            continue;
         }
-        diags.append(&mut builder.diags);
+        let mut done = pest_chunk(file, start, chunk, index == 0);
+        if index == 0 {
+            header = done.header;
+        }
+        items.append(&mut done.items);
+        diags.append(&mut done.diags);
+        broken.append(&mut done.broken);
     }
     let module = header.map(|h| {
         let mut all_items = h.items;
@@ -202,6 +204,49 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Module { docs: h.docs, header: h.header, uses: h.uses, items: all_items, comments }
     });
     Parsed { module, diags, broken }
+}
+
+/// What the pest path made of one chunk.
+struct PestChunk {
+    /// The header chunk (first chunk only), also when some of its clauses had errors.
+    header: Option<build::HeaderChunk>,
+    /// The declarations, when the chunk had no error.
+    items: Vec<ast::Item>,
+    diags: Vec<Diagnostic>,
+    broken: Vec<String>,
+}
+
+/// Reads one chunk (the first is the header) with the pest grammar and the builder.
+fn pest_chunk(file: FileId, start: usize, chunk: &str, is_header: bool) -> PestChunk {
+    let mut out = PestChunk { header: None, items: Vec::new(), diags: Vec::new(), broken: Vec::new() };
+    let rule = if is_header { Rule::file_header } else { Rule::items };
+    let mut builder = build::Builder::new(file, start);
+    match NormaParser::parse(rule, chunk) {
+        Ok(pairs) if reserved_names(file, start, pairs.clone(), &mut out.diags) => {
+            out.broken.extend(declared_name(chunk));
+        }
+        Ok(mut pairs) => {
+            if let Some(top) = pairs.next() {
+                if is_header {
+                    out.header = builder.file_header(&top);
+                } else {
+                    let built = builder.items(&top);
+                    if builder.diags.is_empty() {
+                        out.items = built;
+                    } else {
+                        // A declaration with a malformed literal is left out whole.
+                        out.broken.extend(built.into_iter().map(|i| i.name.name));
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            out.diags.push(syntax_error(file, start, chunk, &e));
+            out.broken.extend(declared_name(chunk));
+        }
+    }
+    out.diags.append(&mut builder.diags);
+    out
 }
 
 /// Reports names that are reserved words (the grammar reads any word where a name is expected;

@@ -255,6 +255,8 @@ fn other_deep_shapes_are_errors_too() {
         format!("instrument t\ndefine x\n  = {}a\n", "- ".repeat(DEEP)),
         format!("instrument t\ndefine x\n  = {}\n", "{".repeat(DEEP)),
         format!("instrument t\ndefine x\n  = a{}\n", " = a".repeat(DEEP / 10)),
+        // Pest's Pratt parser recursed once per `not` here, and overflowed the stack.
+        format!("instrument t\ndefine x\n  = a{}\n", " + not a".repeat(DEEP / 10)),
     ];
     for input in inputs {
         assert_eq!(on_stack(2 << 20, move || codes(&input)), vec!["N0002"]);
