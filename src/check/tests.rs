@@ -455,6 +455,8 @@ fn every_shipped_family_is_used_and_the_periods_are_the_laws() {
     assert_eq!(
         periods,
         vec![
+            // China: recipients of content supplied without explicit labels (Labelling Measures Art. 9).
+            ("cn.labelling.unlabelled_output_on_request".to_string(), Some("6 months".to_string())),
             ("eu.ai_act.deployer_log_retention".to_string(), Some("6 months".to_string())),
             ("eu.ai_act.provider_log_keeping".to_string(), Some("6 months".to_string())),
             // Not law: the high-safety pack's own choice, kept apart from the laws' by its module.
@@ -473,6 +475,17 @@ fn every_shipped_family_is_used_and_the_periods_are_the_laws() {
     );
     let incidents = members("common.incident_reporting");
     assert!(incidents.contains(&("eu.ai_act.serious_incident_reporting".to_string(), Some("15 days".to_string()))));
+    let registration = members("common.registration");
+    assert!(
+        registration.contains(&(
+            "cn.algorithm_recommendation.algorithm_filing".to_string(),
+            Some("10 working_days".to_string())
+        ))
+    );
+    assert!(registration.contains(&(
+        "cn.algorithm_recommendation.filing_cancellation".to_string(),
+        Some("20 working_days".to_string())
+    )));
     let representative = members("common.representative");
     assert!(
         representative.iter().any(|(n, _)| n.starts_with("eu."))
