@@ -15,10 +15,12 @@ use common::{stderr, stdout};
 
 const AS_OF: &str = "2026-11-26";
 
-/// Runs `norma ask facts.yaml` in `dir` with `input` on standard input.
+/// Runs `norma ask facts.yaml` in `dir` with `input` on standard input. The CV screener of
+/// `tests/ask/start.yaml` is sold in the EU and Korea only, so the sessions ask about those two
+/// markets (the US packs would add their own questions).
 fn ask(dir: &Path, input: &str, extra: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_norma"))
-        .args(["ask", "facts.yaml", "--as-of", AS_OF])
+        .args(["ask", "facts.yaml", "--as-of", AS_OF, "--jurisdiction", "eu,kr"])
         .args(extra)
         .current_dir(dir)
         .env("NO_COLOR", "1")

@@ -49,7 +49,18 @@ const LABELLING: &[(&str, &str, &str)] = &[
 fn one_assessment_gives_the_eu_korean_and_chinese_labelling_duties() {
     let doc = assess("2026-12-15");
     let ids: Vec<&str> = doc["jurisdictions"].as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["CN", "EU", "KR"]);
+    assert_eq!(ids, ["CN", "EU", "KR", "US-CO", "US-NYC", "US-TX"]);
+    for us in ["US-CO", "US-NYC", "US-TX"] {
+        let j = jurisdiction(&doc, us);
+        let applying: Vec<&str> = j["norms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["status"] != "not_applicable")
+            .map(|n| n["id"].as_str().unwrap())
+            .collect();
+        assert!(applying.is_empty(), "the service is not offered in {us}: {applying:?}");
+    }
     for (code, id, status) in LABELLING {
         let j = jurisdiction(&doc, code);
         let n =
