@@ -140,6 +140,8 @@ pub struct Evaluator<'a> {
     scratch: Vec<Input>,
     /// Reused by the compiled program for its truth values.
     stack: Vec<(program::Truth, u32)>,
+    /// Reused by the compiled steps: whether each open junction had an unknown operand.
+    open: Vec<bool>,
     traces: bool,
     /// The assessment date as a value, for comparisons.
     as_of_value: Value,
@@ -266,6 +268,7 @@ impl<'a> Evaluator<'a> {
             slots: slots(policy, facts),
             scratch: Vec::new(),
             stack: Vec::new(),
+            open: Vec::new(),
             traces,
             as_of_value,
             state,
@@ -354,21 +357,22 @@ impl<'a> Evaluator<'a> {
         let Some(item) = self.policy.item(id) else { return };
         match item.kind {
             ItemKind::Define => {
+                if !self.traces {
+                    let mut open = std::mem::take(&mut self.open);
+                    let compiled = self.run_steps(id, &mut open);
+                    self.open = open;
+                    if let Some(truth) = compiled {
+                        self.set_value(id, truth.value());
+                        return;
+                    }
+                }
                 let mut inputs = std::mem::take(&mut self.scratch);
                 inputs.clear();
                 let mut stack = std::mem::take(&mut self.stack);
-                let compiled = if self.traces {
-                    self.run_compiled::<true>(id, &mut stack, &mut inputs)
-                } else {
-                    self.run_compiled::<false>(id, &mut stack, &mut inputs)
-                };
+                let compiled = if self.traces { self.run_compiled(id, &mut stack, &mut inputs) } else { None };
                 self.stack = stack;
                 if let Some(value) = compiled {
-                    if self.traces {
-                        self.set(id, value, &inputs);
-                    } else {
-                        self.set_value(id, value);
-                    }
+                    self.set(id, value, &inputs);
                     self.scratch = inputs;
                     return;
                 }

@@ -13,13 +13,12 @@ use crate::model::{Expr, ExprKind, FactId, ItemId, Policy, Type};
 use crate::syntax::ast::{BinaryOp, ItemKind};
 use crate::value::{Duration, TimeUnit, Value};
 
-/// Kleene's three truth values in one byte: a bit for true, a bit for false, neither for unknown.
+/// Kleene's three truth values in one byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
 pub(super) enum Truth {
-    Unknown = 0,
-    True = 1,
-    False = 2,
+    Unknown,
+    True,
+    False,
 }
 
 impl Truth {
@@ -31,7 +30,7 @@ impl Truth {
         }
     }
 
-    fn value(self) -> Value {
+    pub(super) fn value(self) -> Value {
         match self {
             Truth::True => Value::Bool(true),
             Truth::False => Value::Bool(false),
@@ -77,6 +76,24 @@ enum Op {
     Or(u32),
 }
 
+/// One step of the code run without traces: the operands of an `and`/`or` are tested as they
+/// come, and the first with the deciding value jumps to the end of the junction.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// A leaf operation (never `Not`, `And` or `Or`): its value becomes the current value.
+    Leaf(Op),
+    /// Negates the current value.
+    Not,
+    /// Starts a junction (remembers whether an operand was unknown).
+    Begin,
+    /// After an operand: with the deciding value, jump to the junction's `End` (an index in the
+    /// definition's steps); unknown, remember it.
+    Test(Truth, u32),
+    /// Ends a junction: the deciding value if the current value has it, else unknown if an operand
+    /// was, else the other value.
+    End(Truth),
+}
+
 /// The compiled definitions of a policy.
 #[derive(Debug, Clone, Default)]
 pub struct Program {
@@ -84,26 +101,35 @@ pub struct Program {
     consts: Vec<Value>,
     /// For each item, where its operations are in `ops` (an empty range: not compiled).
     code: Vec<(u32, u32)>,
+    /// The same definitions as steps with jumps, for evaluation without traces.
+    steps: Vec<Step>,
+    /// For each item, where its steps are in `steps`.
+    step_code: Vec<(u32, u32)>,
 }
 
 impl Program {
     /// Compiles every definition of `policy` that the flat program can express.
     pub fn compile(policy: &Policy) -> Program {
-        let mut p = Program { ops: Vec::new(), consts: Vec::new(), code: vec![(0, 0); policy.items.len()] };
+        let n = policy.items.len();
+        let mut p = Program { code: vec![(0, 0); n], step_code: vec![(0, 0); n], ..Program::default() };
         for (i, item) in policy.items.iter().enumerate() {
             let Some(value) = item.value.as_ref() else { continue };
             if item.kind != ItemKind::Define || !item.exceptions.is_empty() || value.ty != Type::Bool {
                 continue;
             }
-            let (ops, consts) = (p.ops.len(), p.consts.len());
+            let (ops, consts, steps) = (p.ops.len(), p.consts.len(), p.steps.len());
             if p.expr(value).is_some()
+                && p.steps(value, steps).is_some()
                 && let (Ok(start), Ok(end)) = (u32::try_from(ops), u32::try_from(p.ops.len()))
-                && let Some(slot) = p.code.get_mut(i)
+                && let (Ok(first), Ok(last)) = (u32::try_from(steps), u32::try_from(p.steps.len()))
+                && let (Some(slot), Some(step_slot)) = (p.code.get_mut(i), p.step_code.get_mut(i))
             {
                 *slot = (start, end);
+                *step_slot = (first, last);
             } else {
                 p.ops.truncate(ops);
                 p.consts.truncate(consts);
+                p.steps.truncate(steps);
             }
         }
         p
@@ -124,6 +150,12 @@ impl Program {
         self.consts.get(k as usize).unwrap_or(&UNKNOWN)
     }
 
+    /// The steps of item `id`, when it is compiled.
+    fn step_code(&self, id: ItemId) -> Option<&[Step]> {
+        let &(a, b) = self.step_code.get(id.0 as usize)?;
+        if a < b { self.steps.get(a as usize..b as usize) } else { None }
+    }
+
     /// The operations of item `id`, when it is compiled.
     fn code(&self, id: ItemId) -> Option<&[Op]> {
         let &(a, b) = self.code.get(id.0 as usize)?;
@@ -134,10 +166,6 @@ impl Program {
     /// program does not express.
     fn expr(&mut self, e: &Expr) -> Option<()> {
         let op = match &e.kind {
-            ExprKind::Bool(b) => Op::Truth(if *b { Truth::True } else { Truth::False }),
-            ExprKind::Unknown => Op::Truth(Truth::Unknown),
-            ExprKind::Fact(f) if e.ty == Type::Bool => Op::Fact(*f),
-            ExprKind::Item(i) if e.ty == Type::Bool => Op::Rule(*i),
             ExprKind::Not(x) => {
                 self.expr(x)?;
                 Op::Not
@@ -149,6 +177,56 @@ impl Program {
                 let n = u32::try_from(xs.len()).ok()?;
                 if matches!(e.kind, ExprKind::And(_)) { Op::And(n) } else { Op::Or(n) }
             }
+            _ => self.leaf(e)?,
+        };
+        self.ops.push(op);
+        Some(())
+    }
+
+    /// Compiles a true/false expression into steps with jumps; `first` is where the definition's
+    /// steps begin. Succeeds wherever [`Program::expr`] does.
+    fn steps(&mut self, e: &Expr, first: usize) -> Option<()> {
+        match &e.kind {
+            ExprKind::Not(x) => {
+                self.steps(x, first)?;
+                self.steps.push(Step::Not);
+            }
+            ExprKind::And(xs) | ExprKind::Or(xs) => {
+                let decisive = if matches!(e.kind, ExprKind::And(_)) { Truth::False } else { Truth::True };
+                if xs.is_empty() {
+                    self.steps.push(Step::Leaf(Op::Truth(decisive.not())));
+                    return Some(());
+                }
+                self.steps.push(Step::Begin);
+                let mut tests = Vec::with_capacity(xs.len());
+                for x in xs {
+                    self.steps(x, first)?;
+                    tests.push(self.steps.len());
+                    self.steps.push(Step::Test(decisive, 0));
+                }
+                let end = u32::try_from(self.steps.len() - first).ok()?;
+                for t in tests {
+                    if let Some(step) = self.steps.get_mut(t) {
+                        *step = Step::Test(decisive, end);
+                    }
+                }
+                self.steps.push(Step::End(decisive));
+            }
+            _ => {
+                let op = self.leaf(e)?;
+                self.steps.push(Step::Leaf(op));
+            }
+        }
+        Some(())
+    }
+
+    /// A leaf: a literal, a true/false fact or rule, or a comparison.
+    fn leaf(&mut self, e: &Expr) -> Option<Op> {
+        Some(match &e.kind {
+            ExprKind::Bool(b) => Op::Truth(if *b { Truth::True } else { Truth::False }),
+            ExprKind::Unknown => Op::Truth(Truth::Unknown),
+            ExprKind::Fact(f) if e.ty == Type::Bool => Op::Fact(*f),
+            ExprKind::Item(i) if e.ty == Type::Bool => Op::Rule(*i),
             ExprKind::Binary(op, l, r) if is_comparison(*op) => match (self.load(l)?, self.load(r)?) {
                 (Load::Fact(f), Load::Const(k)) => match (*op, self.consts.get(k as usize)) {
                     (
@@ -163,9 +241,7 @@ impl Program {
                 (a, b) => Op::Compare(*op, a, b),
             },
             _ => return None,
-        };
-        self.ops.push(op);
-        Some(())
+        })
     }
 
     /// An operand of a comparison: a fact, the assessment date or a literal.
@@ -212,8 +288,8 @@ static UNKNOWN: Value = Value::Unknown;
 
 impl Evaluator<'_> {
     /// Runs the compiled code of definition `id`, when it has some: its value, with the inputs
-    /// that decided it appended to `out` when `TRACE` is on. `stack` is scratch space.
-    pub(super) fn run_compiled<const TRACE: bool>(
+    /// that decided it appended to `out`. `stack` is scratch space.
+    pub(super) fn run_compiled(
         &self,
         id: ItemId,
         stack: &mut Vec<(Truth, u32)>,
@@ -225,57 +301,6 @@ impl Evaluator<'_> {
         for op in code {
             let start = out.len() as u32;
             let truth = match *op {
-                Op::Truth(t) => t,
-                Op::Fact(f) => {
-                    if TRACE {
-                        out.push(Input::Fact(f));
-                    }
-                    Truth::of(self.fact(f))
-                }
-                Op::Rule(i) => {
-                    if TRACE {
-                        out.push(Input::Rule(i));
-                    }
-                    Truth::of(self.state.values.get(i.0 as usize).unwrap_or(&UNKNOWN))
-                }
-                Op::Compare(op, l, r) => {
-                    let a = self.load::<TRACE>(l, out);
-                    let b = self.load::<TRACE>(r, out);
-                    Truth::of(&binary(op, a, b, self.state.as_of))
-                }
-                Op::CompareNumber(f, op, n, k) => {
-                    if TRACE {
-                        out.push(Input::Fact(f));
-                    }
-                    match self.fact(f) {
-                        Value::Number(x, _) => match x.partial_cmp(&n) {
-                            None => Truth::Unknown,
-                            Some(o) => truth(match op {
-                                BinaryOp::Eq => o.is_eq(),
-                                BinaryOp::Ne => o.is_ne(),
-                                BinaryOp::Lt => o.is_lt(),
-                                BinaryOp::Le => o.is_le(),
-                                BinaryOp::Gt => o.is_gt(),
-                                _ => o.is_ge(),
-                            }),
-                        },
-                        Value::Unknown => Truth::Unknown,
-                        other => Truth::of(&binary(op, other, program.constant(k), self.state.as_of)),
-                    }
-                }
-                Op::IsVariant(f, v, negated, k) => {
-                    if TRACE {
-                        out.push(Input::Fact(f));
-                    }
-                    match self.fact(f) {
-                        Value::Enum(_, x) => truth((*x == v) != negated),
-                        Value::Unknown => Truth::Unknown,
-                        other => {
-                            let op = if negated { BinaryOp::Ne } else { BinaryOp::Eq };
-                            Truth::of(&binary(op, other, program.constant(k), self.state.as_of))
-                        }
-                    }
-                }
                 Op::Not => {
                     if let Some(top) = stack.last_mut() {
                         top.0 = top.0.not();
@@ -283,22 +308,114 @@ impl Evaluator<'_> {
                     continue;
                 }
                 Op::And(n) | Op::Or(n) => {
-                    let is_and = matches!(op, Op::And(_));
+                    let decisive = if matches!(op, Op::And(_)) { Truth::False } else { Truth::True };
                     let from = stack.len().saturating_sub(n as usize);
-                    let operands = stack.get(from..).unwrap_or(&[]);
-                    let (truth, base) = if TRACE {
-                        junction(operands, if is_and { Truth::False } else { Truth::True }, out)
-                    } else {
-                        (fold(operands, is_and), start)
-                    };
+                    let (truth, base) = junction(stack.get(from..).unwrap_or(&[]), decisive, out);
                     stack.truncate(from);
                     stack.push((truth, base));
                     continue;
                 }
+                leaf => self.leaf::<true>(leaf, out),
             };
             stack.push((truth, start));
         }
         stack.last().map(|(t, _)| t.value())
+    }
+
+    /// Runs the steps of definition `id` without traces, when it is compiled. `open` is scratch
+    /// space: whether each open junction has had an unknown operand.
+    pub(super) fn run_steps(&self, id: ItemId, open: &mut Vec<bool>) -> Option<Truth> {
+        let steps = self.policy.program.step_code(id)?;
+        open.clear();
+        let mut now = Truth::Unknown;
+        let mut at = 0;
+        while let Some(step) = steps.get(at) {
+            at += 1;
+            match *step {
+                Step::Leaf(op) => now = self.leaf::<false>(op, &mut Vec::new()),
+                Step::Not => now = now.not(),
+                Step::Begin => open.push(false),
+                Step::Test(decisive, end) => {
+                    if now == decisive {
+                        at = end as usize;
+                    } else if now == Truth::Unknown
+                        && let Some(unknown) = open.last_mut()
+                    {
+                        *unknown = true;
+                    }
+                }
+                Step::End(decisive) => {
+                    let unknown = open.pop().unwrap_or(false);
+                    now = if now == decisive {
+                        decisive
+                    } else if unknown {
+                        Truth::Unknown
+                    } else {
+                        decisive.not()
+                    };
+                }
+            }
+        }
+        Some(now)
+    }
+
+    /// The value of a leaf operation, its inputs recorded when `TRACE` is on.
+    fn leaf<const TRACE: bool>(&self, op: Op, out: &mut Vec<Input>) -> Truth {
+        let program = &self.policy.program;
+        match op {
+            Op::Truth(t) => t,
+            Op::Fact(f) => {
+                if TRACE {
+                    out.push(Input::Fact(f));
+                }
+                Truth::of(self.fact(f))
+            }
+            Op::Rule(i) => {
+                if TRACE {
+                    out.push(Input::Rule(i));
+                }
+                Truth::of(self.state.values.get(i.0 as usize).unwrap_or(&UNKNOWN))
+            }
+            Op::Compare(op, l, r) => {
+                let a = self.load::<TRACE>(l, out);
+                let b = self.load::<TRACE>(r, out);
+                Truth::of(&binary(op, a, b, self.state.as_of))
+            }
+            Op::CompareNumber(f, op, n, k) => {
+                if TRACE {
+                    out.push(Input::Fact(f));
+                }
+                match self.fact(f) {
+                    Value::Number(x, _) => match x.partial_cmp(&n) {
+                        None => Truth::Unknown,
+                        Some(o) => truth(match op {
+                            BinaryOp::Eq => o.is_eq(),
+                            BinaryOp::Ne => o.is_ne(),
+                            BinaryOp::Lt => o.is_lt(),
+                            BinaryOp::Le => o.is_le(),
+                            BinaryOp::Gt => o.is_gt(),
+                            _ => o.is_ge(),
+                        }),
+                    },
+                    Value::Unknown => Truth::Unknown,
+                    other => Truth::of(&binary(op, other, program.constant(k), self.state.as_of)),
+                }
+            }
+            Op::IsVariant(f, v, negated, k) => {
+                if TRACE {
+                    out.push(Input::Fact(f));
+                }
+                match self.fact(f) {
+                    Value::Enum(_, x) => truth((*x == v) != negated),
+                    Value::Unknown => Truth::Unknown,
+                    other => {
+                        let op = if negated { BinaryOp::Ne } else { BinaryOp::Eq };
+                        Truth::of(&binary(op, other, program.constant(k), self.state.as_of))
+                    }
+                }
+            }
+            Op::Not | Op::And(_) | Op::Or(_) => Truth::Unknown,
+        }
     }
 
     /// The value of an operand, its input recorded when `TRACE` is on.
@@ -350,22 +467,4 @@ fn junction(operands: &[(Truth, u32)], decisive: Truth, out: &mut Vec<Input>) ->
     }
     out.truncate(write);
     (Truth::Unknown, base as u32)
-}
-
-/// The junction of `operands` without inputs, on the bits of their truth values: `and` is false
-/// when a false bit is set, else true when every true bit is; `or` alike with the bits swapped.
-fn fold(operands: &[(Truth, u32)], is_and: bool) -> Truth {
-    let (mut all, mut any) = (Truth::True as u8 | Truth::False as u8, 0u8);
-    for (t, _) in operands {
-        all &= *t as u8;
-        any |= *t as u8;
-    }
-    let (decisive, other) = if is_and { (Truth::False, Truth::True) } else { (Truth::True, Truth::False) };
-    if any & decisive as u8 != 0 {
-        decisive
-    } else if all & other as u8 != 0 {
-        other
-    } else {
-        Truth::Unknown
-    }
 }

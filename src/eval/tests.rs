@@ -333,10 +333,10 @@ proptest::proptest! {
 #[test]
 fn compiled_junctions_keep_the_deciding_operands_inputs() {
     let policy = policy_of(
-        "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nfact a : bool\n  question en \"?\"\n  question ko \"?\"\n\nfact n : integer\n  question en \"?\"\n  question ko \"?\"\n\nfact c : bool\n  question en \"?\"\n  question ko \"?\"\n\ndefine nested\n  = (a and n >= 3) or (c and not (n < 2)) or as_of >= 2026-01-01 and c\n\ndefine empty_and\n  = a and (c or n = 4)\n",
+        "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nfact a : bool\n  question en \"?\"\n  question ko \"?\"\n\nfact n : integer\n  question en \"?\"\n  question ko \"?\"\n\nfact c : bool\n  question en \"?\"\n  question ko \"?\"\n\ndefine nested\n  = (a and n >= 3) or (c and not (n < 2)) or as_of >= 2026-01-01 and c\n\ndefine empty_and\n  = a and (c or n = 4)\n\ndefine deep\n  = not (a or not (c and (n > 1 or not a)))\n",
     );
     let tree = Policy { program: Program::default(), ..policy.clone() };
-    assert_eq!(policy.program.len(), 2);
+    assert_eq!(policy.program.len(), 3);
     for yaml in ["a: true\n", "a: true\nn: 3\n", "n: 1\nc: true\n", "c: false\n", "a: false\nn: 4\nc: true\n", ""] {
         let f = facts(&policy, yaml);
         for as_of in [date(2025, 1, 1), date(2026, 1, 1)] {
@@ -344,6 +344,8 @@ fn compiled_junctions_keep_the_deciding_operands_inputs() {
             let fast = Evaluator::run(&policy, &f, &options).into_results();
             let slow = Evaluator::run(&tree, &f, &options).into_results();
             assert!(fast == slow, "{yaml} {as_of}: {fast:?} != {slow:?}");
+            let values = Evaluator::run(&policy, &f, &Options { traces: false, ..options }).into_results();
+            assert_eq!(values.values, slow.values, "{yaml} {as_of}");
         }
     }
 }
