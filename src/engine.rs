@@ -264,6 +264,7 @@ impl Engine {
                     version,
                     source: m.source.clone(),
                     notes: crate::outcome::pick_all(&m.notes, lang),
+                    informative: m.informative,
                 }
             })
             .collect();

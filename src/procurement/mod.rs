@@ -152,7 +152,8 @@ pub struct Row {
     /// `S-001` for the supplier, `B-001` for the buyer; stable for the same profile and policies.
     pub id: String,
     /// `SHALL` (the law requires it) or `SHOULD` (good practice from the high-safety pack, not
-    /// law; or a duty of effort under the law, such as Korea's Art. 35(1) "endeavour").
+    /// law; or a duty of effort under the law, such as Korea's Art. 35(1) "endeavour"; or a duty
+    /// of an informative instrument, a promotion law without binding duties).
     pub level: String,
     /// `prohibition` (the system must not do it) or `obligation`.
     pub kind: String,
@@ -304,7 +305,7 @@ fn rows(
                 })
             })
             .collect();
-        let binding = source == Source::Law && !n.lifecycle.effort;
+        let binding = source == Source::Law && !n.lifecycle.effort && !n.informative;
         if let Some(&at) = twin
             && let Some(row) = rows.get_mut(at)
         {
