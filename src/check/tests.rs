@@ -612,14 +612,15 @@ fn the_shipped_deadlines_and_duties_of_effort_are_the_laws() {
         vec![("eu.ai_act.high_impact_threshold_met".into(), Some("2 weeks".into()))]
     );
     assert_eq!(on("eu.ai_act.conformity_reassessment"), vec![("common.substantial_modification".into(), None)]);
-    // Korea Art. 35(1): 노력하여야 — the only duty of effort of the shipped laws.
+    // Korea Art. 35(1): 노력하여야; Japan's AI Promotion Act Art. 7: 努める — the duties of effort of
+    // the shipped laws.
     let effort: Vec<&str> = policy
         .items
         .iter()
         .filter(|i| i.lifecycle.effort && !i.qualified.starts_with("procurement."))
         .map(|i| i.qualified.as_str())
         .collect();
-    assert_eq!(effort, vec!["kr.ai_basic_act.impact_assessment"]);
+    assert_eq!(effort, vec!["jp.ai_promotion_act.active_utilisation", "kr.ai_basic_act.impact_assessment"]);
 }
 
 // ---- Ledger annotations ----
