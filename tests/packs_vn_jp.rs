@@ -50,7 +50,10 @@ fn one_run_gives_vietnam_and_japan_and_nothing_elsewhere() {
     assert_eq!(jurisdiction(&doc, "JP")["instruments"], serde_json::json!(["jp.ai_promotion_act"]));
     let vn = &jurisdiction(&doc, "VN")["classification"];
     assert_eq!(vn["out_of_scope"], false);
-    assert_eq!((&vn["high_risk"], &vn["medium_risk"], &vn["low_risk"]), (&Value::Bool(false), &Value::Bool(true), &Value::Bool(false)));
+    assert_eq!(
+        (&vn["high_risk"], &vn["medium_risk"], &vn["low_risk"]),
+        (&Value::Bool(false), &Value::Bool(true), &Value::Bool(false))
+    );
     assert_eq!(jurisdiction(&doc, "JP")["classification"]["out_of_scope"], false);
     let all = assess("2026-03-01", "all");
     for other in ["CN", "EU", "KR", "US-CO", "US-NYC", "US-TX"] {
@@ -62,9 +65,12 @@ fn one_run_gives_vietnam_and_japan_and_nothing_elsewhere() {
 
 #[test]
 fn vietnam_applies_the_digital_technology_industry_law_in_january_and_february_2026_only() {
-    for (as_of, dti) in
-        [("2025-12-31", "not_yet_applicable"), ("2026-01-01", "met"), ("2026-02-28", "met"), ("2026-03-01", "not_applicable")]
-    {
+    for (as_of, dti) in [
+        ("2025-12-31", "not_yet_applicable"),
+        ("2026-01-01", "met"),
+        ("2026-02-28", "met"),
+        ("2026-03-01", "not_applicable"),
+    ] {
         let doc = assess(as_of, "vn");
         assert_eq!(status(&doc, "VN", "vn.dti_law.ai_interaction_notice"), dti, "{as_of}");
     }
@@ -85,10 +91,17 @@ fn the_ai_law_starts_on_1_march_2026_with_a_transition_for_systems_already_in_op
     assert_eq!(ai_law["informative"], false);
     // The prohibitions apply at once; the assistant does none of the prohibited acts.
     let deceptive = norm(&march, "VN", "vn.ai_law.deceptive_simulation");
-    assert_eq!((deceptive["status"].as_str(), deceptive["why"].as_str()), (Some("not_applicable"), Some("condition_false")));
+    assert_eq!(
+        (deceptive["status"].as_str(), deceptive["why"].as_str()),
+        (Some("not_applicable"), Some("condition_false"))
+    );
     // In operation since September 2025, outside health care, education and finance: 12 months.
-    for id in ["risk_self_classification", "classification_notification", "ai_interaction_disclosure", "machine_readable_marking"]
-    {
+    for id in [
+        "risk_self_classification",
+        "classification_notification",
+        "ai_interaction_disclosure",
+        "machine_readable_marking",
+    ] {
         let n = norm(&march, "VN", &format!("vn.ai_law.{id}"));
         assert_eq!(n["status"], "not_yet_applicable", "{id}");
         assert_eq!(n["applies_from"], "2027-03-01", "{id}");
@@ -116,10 +129,15 @@ fn the_ai_law_starts_on_1_march_2026_with_a_transition_for_systems_already_in_op
 #[test]
 fn japan_is_reported_as_informative() {
     for (as_of, expected) in [("2025-06-03", "not_yet_applicable"), ("2025-06-04", "met")] {
-        assert_eq!(status(&assess(as_of, "jp"), "JP", "jp.ai_promotion_act.cooperation_with_measures"), expected, "{as_of}");
+        assert_eq!(
+            status(&assess(as_of, "jp"), "JP", "jp.ai_promotion_act.cooperation_with_measures"),
+            expected,
+            "{as_of}"
+        );
     }
     let doc = assess("2026-03-01", "jp");
-    let act = doc["provenance"]["instruments"].as_array().unwrap().iter().find(|i| i["id"] == "jp.ai_promotion_act").unwrap();
+    let act =
+        doc["provenance"]["instruments"].as_array().unwrap().iter().find(|i| i["id"] == "jp.ai_promotion_act").unwrap();
     assert_eq!(act["informative"], true);
     let jp = jurisdiction(&doc, "JP");
     assert!(jp["norms"].as_array().unwrap().iter().all(|n| n["informative"] == true));
@@ -139,8 +157,30 @@ fn japan_is_reported_as_informative() {
     let md = stdout(&md);
     assert!(md.contains("- Informative law: every instrument assessed here is a promotion law"), "{md}");
     assert!(md.contains("| unknown (informative) |"), "{md}");
-    let ko = stdout(&norma(&["assess", EXAMPLE, "--as-of", "2026-03-01", "--jurisdiction", "jp", "--format", "html", "--lang", "ko"]));
+    let ko = stdout(&norma(&[
+        "assess",
+        EXAMPLE,
+        "--as-of",
+        "2026-03-01",
+        "--jurisdiction",
+        "jp",
+        "--format",
+        "html",
+        "--lang",
+        "ko",
+    ]));
     assert!(ko.contains("<b>정보 제공용 법</b>"), "{ko}");
-    let junit = stdout(&norma(&["assess", EXAMPLE, "--as-of", "2026-03-01", "--jurisdiction", "jp", "--format", "junit", "--fail-on", "unknown"]));
+    let junit = stdout(&norma(&[
+        "assess",
+        EXAMPLE,
+        "--as-of",
+        "2026-03-01",
+        "--jurisdiction",
+        "jp",
+        "--format",
+        "junit",
+        "--fail-on",
+        "unknown",
+    ]));
     assert!(junit.contains("failures=\"0\""), "{junit}");
 }
