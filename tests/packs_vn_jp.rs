@@ -183,4 +183,18 @@ fn japan_is_reported_as_informative() {
         "unknown",
     ]));
     assert!(junit.contains("failures=\"0\""), "{junit}");
+    let sarif: Value = serde_json::from_str(&stdout(&norma(&[
+        "assess",
+        EXAMPLE,
+        "--as-of",
+        "2026-03-01",
+        "--jurisdiction",
+        "jp",
+        "--format",
+        "sarif",
+    ])))
+    .unwrap();
+    let levels: Vec<&str> =
+        sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
+    assert_eq!(levels, ["note"], "the undecided duty of effort is a note");
 }
