@@ -198,3 +198,38 @@ fn japan_is_reported_as_informative() {
         sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
     assert_eq!(levels, ["note"], "the undecided duty of effort is a note");
 }
+
+#[test]
+fn a_tender_levels_the_informative_duties_should_and_the_vietnamese_ones_shall() {
+    // The city-chatbot tender, bought for Japan and Vietnam instead.
+    let profile = std::fs::read_to_string("examples/procurement/kr-city-chatbot.yaml").unwrap();
+    let start = profile.find("jurisdictions:").unwrap();
+    let end = start + profile[start..].find('\n').unwrap();
+    let profile = format!("{}jurisdictions: [jp, vn]{}", &profile[..start], &profile[end..]).replacen(
+        "deployment:\n",
+        "deployment:\n  offered_in_japan: true\n  offered_in_vietnam: true\n",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile.yaml");
+    std::fs::write(&path, profile).unwrap();
+    let o = norma(&["requirements", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = doc["requirements"].as_array().unwrap();
+    let level = |norm: &str| {
+        let row = rows
+            .iter()
+            .find(|r| r["legal_basis"].as_array().unwrap().iter().any(|b| b["norm"] == norm))
+            .unwrap_or_else(|| panic!("no row for {norm}"));
+        (row["level"].as_str().unwrap().to_string(), row["informative"].as_bool().unwrap())
+    };
+    assert_eq!(level("jp.ai_promotion_act.cooperation_with_measures"), ("SHOULD".into(), true));
+    assert_eq!(level("vn.ai_law.ai_interaction_disclosure"), ("SHALL".into(), false));
+    let md = stdout(&norma(&["requirements", path.to_str().unwrap()]));
+    assert!(
+        md.contains("| SHOULD | Informative law, no penalty; the supplier is expected to: Cooperate with the measures"),
+        "{md}"
+    );
+    assert!(md.contains("Rows that say \"informative law\" rest on a promotion law"), "{md}");
+}

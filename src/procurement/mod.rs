@@ -155,6 +155,9 @@ pub struct Row {
     /// law; or a duty of effort under the law, such as Korea's Art. 35(1) "endeavour"; or a duty
     /// of an informative instrument, a promotion law without binding duties).
     pub level: String,
+    /// `true` when every norm it rests on belongs to an informative instrument (a promotion law
+    /// without binding duties or penalties, such as Japan's AI Promotion Act): level `SHOULD`.
+    pub informative: bool,
     /// `prohibition` (the system must not do it) or `obligation`.
     pub kind: String,
     /// The duty in plain words (the norm's title), in `lang`.
@@ -310,6 +313,7 @@ fn rows(
             && let Some(row) = rows.get_mut(at)
         {
             row.legal_basis.push(basis);
+            row.informative = row.informative && n.informative;
             merge_lifecycle(row, n, periods, binding, source);
             placed.insert(n.id.clone(), at);
             continue;
@@ -325,6 +329,7 @@ fn rows(
         let mut row = Row {
             id: format!("{prefix}-{:03}", before + rows.len() + 1),
             level: if binding { "SHALL" } else { "SHOULD" }.into(),
+            informative: n.informative,
             kind: n.kind.clone(),
             requirement: n.title.clone().unwrap_or_else(|| n.id.clone()),
             text: n.text.clone(),
