@@ -189,7 +189,22 @@ impl Engine {
 
     /// Evaluates every rule for `facts` (for explanations and tools).
     pub fn evaluate<'a>(&'a self, facts: &'a FactsFile, options: &AssessOptions) -> Evaluator<'a> {
-        Evaluator::run(&self.policy, &facts.facts, &Options { as_of: options.as_of, roles: options.roles.clone() })
+        Evaluator::run(
+            &self.policy,
+            &facts.facts,
+            &Options { as_of: options.as_of, roles: options.roles.clone(), traces: true },
+        )
+    }
+
+    /// Evaluates every rule without traces: the same values and statuses as [`Engine::evaluate`],
+    /// but the definitions the compiled program runs keep no record of what decided them. For
+    /// callers that need only the values (batch checks, benchmarks).
+    pub fn evaluate_values<'a>(&'a self, facts: &'a FactsFile, options: &AssessOptions) -> Evaluator<'a> {
+        Evaluator::run(
+            &self.policy,
+            &facts.facts,
+            &Options { as_of: options.as_of, roles: options.roles.clone(), traces: false },
+        )
     }
 
     /// Assesses a system and returns the outcome model.
@@ -209,7 +224,7 @@ impl Engine {
         options: &AssessOptions,
         kept: Results,
     ) -> (Assessment, Results) {
-        let eval_options = Options { as_of: options.as_of, roles: options.roles.clone() };
+        let eval_options = Options { as_of: options.as_of, roles: options.roles.clone(), traces: true };
         let ev = if kept.computed_with(&eval_options) {
             Evaluator::rerun(&self.policy, &after.facts, kept, before.facts.differences(&after.facts))
         } else {

@@ -457,6 +457,8 @@ pub struct Policy {
     pub graph: DiGraph<Node, ()>,
     /// Rules in an order where each comes after everything it depends on.
     pub order: Vec<ItemId>,
+    /// The definitions compiled to a flat program for evaluation.
+    pub program: crate::eval::Program,
 }
 
 impl Policy {

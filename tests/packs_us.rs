@@ -159,3 +159,23 @@ fn a_six_month_old_bias_audit_is_fresh_and_a_thirteen_month_old_one_is_stale() {
         assert_eq!(status(&doc, "US-NYC", "us.nyc.ll144.bias_audit"), expected, "audit of {audit_date}");
     }
 }
+
+fn codes(doc: &Value) -> Vec<&str> {
+    doc["jurisdictions"].as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_country_code_selects_its_state_and_city_packs_and_all_selects_every_pack() {
+    let us = assess(EXAMPLE, "2026-12-15", "us");
+    assert_eq!(codes(&us), ["US-CO", "US-NYC", "US-TX"]);
+    let mixed = assess(EXAMPLE, "2026-12-15", "us-nyc,eu");
+    assert_eq!(codes(&mixed), ["EU", "US-NYC"]);
+    let all = assess(EXAMPLE, "2026-12-15", "all");
+    let every = codes(&all);
+    for code in ["CN", "EU", "KR", "US-CO", "US-NYC", "US-TX"] {
+        assert!(every.contains(&code), "{code} missing from {every:?}");
+    }
+    let o = norma(&["assess", EXAMPLE, "--as-of", "2026-12-15", "--jurisdiction", "u"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no policy covers the jurisdiction `u`; known: CN, EU, KR, US-CO"), "{}", stderr(&o));
+}

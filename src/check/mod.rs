@@ -37,6 +37,7 @@ pub fn check(sources: &Sources, modules: Vec<ast::Module>, broken: &[String]) ->
     c.ledger_checks();
     c.build_graph(order);
     c.whole_set_checks(broken.is_empty());
+    c.policy.program = crate::eval::Program::compile(&c.policy);
     let mut diags = c.diags;
     diagnostics::sort(&mut diags);
     (c.policy, diags)

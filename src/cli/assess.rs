@@ -32,7 +32,7 @@ pub struct EvalOptions {
     /// The assessment date (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Jurisdictions to include, e.g. `eu,kr`, or `all`.
+    /// Jurisdictions to include, e.g. `eu,kr`, `us` (every US state or city pack), or `all`.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub jurisdiction: Vec<String>,
     /// Assess in these roles only (e.g. `provider`); default: the roles the facts establish.
@@ -123,6 +123,16 @@ fn prepare(facts: &Path, args: &EvalOptions) -> Result<(Engine, FactsFile, Asses
     Ok((engine, facts, options))
 }
 
+/// The jurisdictions a code given with `--jurisdiction` names: the one with that code, or else
+/// every one under that country (`US` gives `US-CO`, `US-NYC` and `US-TX`).
+fn chosen_jurisdictions(known: &BTreeSet<String>, code: &str) -> Vec<String> {
+    if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(code)) {
+        return vec![k.to_uppercase()];
+    }
+    let prefix = format!("{code}-");
+    known.iter().filter(|k| k.to_uppercase().starts_with(&prefix)).map(|k| k.to_uppercase()).collect()
+}
+
 /// Loads the policies and checks the options.
 pub(super) fn setup(args: &EvalOptions) -> Result<(Engine, AssessOptions), u8> {
     let engine = load_engine(&args.policies)?;
@@ -139,11 +149,12 @@ pub(super) fn setup(args: &EvalOptions) -> Result<(Engine, AssessOptions), u8> {
         if code == "ALL" {
             continue;
         }
-        if !known.iter().any(|k| k.eq_ignore_ascii_case(&code)) {
+        let chosen = chosen_jurisdictions(&known, &code);
+        if chosen.is_empty() {
             let list: Vec<&str> = known.iter().map(String::as_str).collect();
             return Err(usage(format!("no policy covers the jurisdiction `{j}`; known: {}", list.join(", "))));
         }
-        jurisdictions.insert(code);
+        jurisdictions.extend(chosen);
     }
     let roles: BTreeSet<String> = args.role.iter().map(|r| r.trim().to_string()).collect();
     let declared = engine.roles();

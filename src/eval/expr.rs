@@ -109,7 +109,7 @@ fn members(v: &Value) -> Option<Vec<Value>> {
     }
 }
 
-fn binary(op: BinaryOp, a: &Value, b: &Value, as_of: Date) -> Value {
+pub(super) fn binary(op: BinaryOp, a: &Value, b: &Value, as_of: Date) -> Value {
     if !a.is_known() || !b.is_known() {
         return Value::Unknown;
     }
@@ -150,7 +150,7 @@ fn binary(op: BinaryOp, a: &Value, b: &Value, as_of: Date) -> Value {
     }
 }
 
-fn whole(n: f64) -> Option<i64> {
+pub(super) fn whole(n: f64) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() < 1e15).then_some(n as i64)
 }
 

@@ -7,6 +7,7 @@
 
 pub mod coverage;
 mod expr;
+mod program;
 mod scenarios;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,6 +16,7 @@ use jiff::civil::Date;
 
 pub use expr::EvidenceState;
 use expr::{and2, not, or2};
+pub use program::Program;
 pub use scenarios::{Failure, run_test, test_facts, test_options, unmet};
 
 use crate::facts::Facts;
@@ -123,6 +125,9 @@ pub struct Options {
     pub as_of: Date,
     /// Roles the organisation is assessed in (by role name); empty: decided by the facts.
     pub roles: BTreeSet<String>,
+    /// Whether to keep the inputs that decided each definition (the traces of reports, reasons
+    /// and questions). Without them, definitions run by the compiled program keep none.
+    pub traces: bool,
 }
 
 /// The evaluation of every rule of a policy.
@@ -133,6 +138,11 @@ pub struct Evaluator<'a> {
     slots: Vec<&'a Value>,
     /// Reused for the inputs of each definition while it is evaluated.
     scratch: Vec<Input>,
+    /// Reused by the compiled program for its truth values.
+    stack: Vec<(program::Truth, u32)>,
+    traces: bool,
+    /// The assessment date as a value, for comparisons.
+    as_of_value: Value,
     state: Results,
 }
 
@@ -208,7 +218,7 @@ impl<'a> Evaluator<'a> {
             outcomes: vec![None; n],
             versions,
         };
-        let mut ev = Evaluator { policy, facts, slots: slots(policy, facts), scratch: Vec::new(), state };
+        let mut ev = Evaluator::new(policy, facts, options.traces, state);
         for &id in &policy.order {
             ev.rule(id);
         }
@@ -238,13 +248,27 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let mut ev = Evaluator { policy, facts, slots: slots(policy, facts), scratch: Vec::new(), state: previous };
+        let mut ev = Evaluator::new(policy, facts, true, previous);
         for &id in &policy.order {
             if affected.get(id.0 as usize) == Some(&true) {
                 ev.rule(id);
             }
         }
         ev
+    }
+
+    fn new(policy: &'a Policy, facts: &'a Facts, traces: bool, state: Results) -> Evaluator<'a> {
+        let as_of_value = Value::Date(state.as_of);
+        Evaluator {
+            policy,
+            facts,
+            slots: slots(policy, facts),
+            scratch: Vec::new(),
+            stack: Vec::new(),
+            traces,
+            as_of_value,
+            state,
+        }
     }
 
     /// The results, without the policy and facts, to keep for [`Evaluator::rerun`].
@@ -313,12 +337,40 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Records a rule's value without inputs.
+    fn set_value(&mut self, id: ItemId, value: Value) {
+        let i = id.0 as usize;
+        if let Some(v) = self.state.values.get_mut(i) {
+            *v = value;
+        }
+        let at = self.state.arena.len() as u32;
+        if let Some(span) = self.state.spans.get_mut(i) {
+            *span = (at, at);
+        }
+    }
+
     fn rule(&mut self, id: ItemId) {
         let Some(item) = self.policy.item(id) else { return };
         match item.kind {
             ItemKind::Define => {
                 let mut inputs = std::mem::take(&mut self.scratch);
                 inputs.clear();
+                let mut stack = std::mem::take(&mut self.stack);
+                let compiled = if self.traces {
+                    self.run_compiled::<true>(id, &mut stack, &mut inputs)
+                } else {
+                    self.run_compiled::<false>(id, &mut stack, &mut inputs)
+                };
+                self.stack = stack;
+                if let Some(value) = compiled {
+                    if self.traces {
+                        self.set(id, value, &inputs);
+                    } else {
+                        self.set_value(id, value);
+                    }
+                    self.scratch = inputs;
+                    return;
+                }
                 let base = item.value.as_ref().map_or(Value::Unknown, |v| self.eval_into(v, &mut inputs));
                 let (value, more) = self.apply_exceptions(item, base);
                 inputs.extend(more);

@@ -27,7 +27,7 @@ pub struct Failure {
 pub fn test_facts(test: &Test, policy: &Policy) -> Facts {
     let empty = Facts::default();
     let as_of = test.as_of.unwrap_or_default();
-    let constants = Evaluator::run(policy, &empty, &Options { as_of, roles: BTreeSet::new() });
+    let constants = Evaluator::run(policy, &empty, &Options { as_of, roles: BTreeSet::new(), traces: true });
     let mut facts = Facts::default();
     for g in &test.facts {
         facts.values.insert(g.fact, constants.eval(&g.value).0);
@@ -56,7 +56,7 @@ pub fn run_test(policy: &Policy, test: &Test) -> Vec<Failure> {
 
 /// The evaluation options of a test: its date, roles decided by its facts.
 pub fn test_options(test: &Test) -> Options {
-    Options { as_of: test.as_of.unwrap_or_default(), roles: BTreeSet::new() }
+    Options { as_of: test.as_of.unwrap_or_default(), roles: BTreeSet::new(), traces: true }
 }
 
 /// The expectations of `test` that the evaluation `ev` (of the test's facts) does not meet.

@@ -33,7 +33,7 @@ fn facts(policy: &Policy, yaml: &str) -> Facts {
 }
 
 fn status(policy: &Policy, facts: &Facts, as_of: Date, norm: &str) -> (Status, Option<Date>) {
-    let ev = Evaluator::run(policy, facts, &Options { as_of, roles: BTreeSet::new() });
+    let ev = Evaluator::run(policy, facts, &Options { as_of, roles: BTreeSet::new(), traces: true });
     let o = ev.outcome(id(policy, norm)).expect("norm");
     (o.status, o.applies_from)
 }
@@ -92,10 +92,10 @@ fn a_missing_fact_makes_dependent_outcomes_unknown_and_is_asked() {
     let full = facts(&policy, CV_TOOL);
     let rms = id(&policy, "eu.ai_act.risk_management_system");
     let as_of = date(2028, 1, 1);
-    let ev = Evaluator::run(&policy, &full, &Options { as_of, roles: BTreeSet::new() });
+    let ev = Evaluator::run(&policy, &full, &Options { as_of, roles: BTreeSet::new(), traces: true });
     assert_eq!(ev.outcome(rms).expect("norm").applies, Value::Bool(true));
     let without = facts(&policy, &CV_TOOL.replace("  profiles_natural_persons: true\n", ""));
-    let ev = Evaluator::run(&policy, &without, &Options { as_of, roles: BTreeSet::new() });
+    let ev = Evaluator::run(&policy, &without, &Options { as_of, roles: BTreeSet::new(), traces: true });
     assert_eq!(ev.outcome(rms).expect("norm").status, Status::Unknown);
     let open = ev.open_questions(rms);
     let profiling =
@@ -152,7 +152,8 @@ fn exceptions_follow_their_priority() {
     let cap = id(&policy, "cap");
     let run = |yaml: &str| {
         let f = facts(&policy, yaml);
-        let ev = Evaluator::run(&policy, &f, &Options { as_of: date(2026, 1, 1), roles: BTreeSet::new() });
+        let ev =
+            Evaluator::run(&policy, &f, &Options { as_of: date(2026, 1, 1), roles: BTreeSet::new(), traces: true });
         (ev.value(cap), ev.value(id(&policy, "plain")))
     };
     assert_eq!(run("a: true\nb: true\n").0, Value::Number(10.0, None), "the higher priority prevails");
@@ -221,7 +222,7 @@ proptest::proptest! {
         let policy = shipped_once();
         let before = subset(&facts(policy, EXAMPLES[from]), &keep_from);
         let after = subset(&facts(policy, EXAMPLES[to]), &keep_to);
-        let options = Options { as_of: date(year, 6, 1), roles: BTreeSet::new() };
+        let options = Options { as_of: date(year, 6, 1), roles: BTreeSet::new(), traces: true };
         let kept = Evaluator::run(policy, &before, &options).into_results();
         let changed = before.differences(&after);
         let again = Evaluator::rerun(policy, &after, kept, changed).into_results();
@@ -242,7 +243,7 @@ fn a_rerun_evaluates_only_what_the_change_reaches() {
     // New evidence reaches the norms it can satisfy, and the rules built on those.
     let evidence = "evidence:\n  risk_management_documentation:\n    reference: \"RM-1\"\n    date: 2027-06-01\n";
     let after = facts(policy, &format!("{CV_TOOL}{evidence}"));
-    let options = Options { as_of: date(2028, 1, 1), roles: BTreeSet::new() };
+    let options = Options { as_of: date(2028, 1, 1), roles: BTreeSet::new(), traces: true };
     let original = Evaluator::run(policy, &before, &options).into_results();
     // Mark every norm's outcome with an impossible status and reason: those still marked after
     // the rerun were not evaluated again.
@@ -280,7 +281,7 @@ fn the_operands_that_decide_a_junction_are_its_inputs() {
         "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nfact a : bool\n  question en \"?\"\n  question ko \"?\"\n\nfact b : bool\n  question en \"?\"\n  question ko \"?\"\n\nfact c : bool\n  question en \"?\"\n  question ko \"?\"\n\ndefine all3\n  = a and b and c\n\ndefine some\n  = a and c\n\ndefine any\n  = b or a or c\n\ndefine both\n  = a and a\n",
     );
     let f = facts(&policy, "a: true\nb: false\n");
-    let ev = Evaluator::run(&policy, &f, &Options { as_of: date(2026, 1, 1), roles: BTreeSet::new() });
+    let ev = Evaluator::run(&policy, &f, &Options { as_of: date(2026, 1, 1), roles: BTreeSet::new(), traces: true });
     let fact = |n: &str| Input::Fact(FactId(policy.facts.iter().position(|x| x.name == n).expect(n) as u32));
     let check = |rule: &str, value: Value, inputs: Vec<Input>| {
         let r = id(&policy, rule);
@@ -290,4 +291,59 @@ fn the_operands_that_decide_a_junction_are_its_inputs() {
     check("some", Value::Unknown, vec![fact("c")]);
     check("any", Value::Bool(true), vec![fact("a")]);
     check("both", Value::Bool(true), vec![fact("a")]);
+}
+
+/// The shipped policy with no compiled program: every rule walks its expression tree.
+fn tree_only() -> &'static Policy {
+    static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| Policy { program: Program::default(), ..shipped() })
+}
+
+#[test]
+fn most_shipped_definitions_are_compiled() {
+    let policy = shipped_once();
+    let defines = policy.items.iter().filter(|i| i.kind == ItemKind::Define).count();
+    assert!(policy.program.len() * 2 > defines, "{} of {defines} definitions compiled", policy.program.len());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// The compiled program gives the tree's values and inputs; without traces, the same values.
+    #[test]
+    fn the_compiled_program_gives_what_the_tree_gives(
+        which in 0..EXAMPLES.len(),
+        keep in proptest::collection::vec(proptest::bool::weighted(0.7), 1..60),
+        year in 2022i16..2030,
+        month in 1i8..13,
+    ) {
+        let (compiled, tree) = (shipped_once(), tree_only());
+        let f = subset(&facts(compiled, EXAMPLES[which]), &keep);
+        let traced = Options { as_of: date(year, month, 1), roles: BTreeSet::new(), traces: true };
+        let fast = Evaluator::run(compiled, &f, &traced).into_results();
+        let slow = Evaluator::run(tree, &f, &traced).into_results();
+        proptest::prop_assert!(fast == slow);
+        let untraced = Options { traces: false, ..traced };
+        let values = Evaluator::run(compiled, &f, &untraced).into_results();
+        proptest::prop_assert_eq!(&values.values, &slow.values);
+        proptest::prop_assert_eq!(&values.outcomes.iter().map(|o| o.as_ref().map(|o| o.status)).collect::<Vec<_>>(),
+            &slow.outcomes.iter().map(|o| o.as_ref().map(|o| o.status)).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn compiled_junctions_keep_the_deciding_operands_inputs() {
+    let policy = policy_of(
+        "instrument t\n  title en \"T\"\n  title ko \"T\"\n  jurisdiction EU\n\nfact a : bool\n  question en \"?\"\n  question ko \"?\"\n\nfact n : integer\n  question en \"?\"\n  question ko \"?\"\n\nfact c : bool\n  question en \"?\"\n  question ko \"?\"\n\ndefine nested\n  = (a and n >= 3) or (c and not (n < 2)) or as_of >= 2026-01-01 and c\n\ndefine empty_and\n  = a and (c or n = 4)\n",
+    );
+    let tree = Policy { program: Program::default(), ..policy.clone() };
+    assert_eq!(policy.program.len(), 2);
+    for yaml in ["a: true\n", "a: true\nn: 3\n", "n: 1\nc: true\n", "c: false\n", "a: false\nn: 4\nc: true\n", ""] {
+        let f = facts(&policy, yaml);
+        for as_of in [date(2025, 1, 1), date(2026, 1, 1)] {
+            let options = Options { as_of, roles: BTreeSet::new(), traces: true };
+            let fast = Evaluator::run(&policy, &f, &options).into_results();
+            let slow = Evaluator::run(&tree, &f, &options).into_results();
+            assert!(fast == slow, "{yaml} {as_of}: {fast:?} != {slow:?}");
+        }
+    }
 }
