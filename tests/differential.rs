@@ -263,7 +263,7 @@ fn facts_of(policy: &Policy, given: &[(String, Option<bool>)]) -> Facts {
 }
 
 fn options() -> Options {
-    Options { as_of: jiff::civil::date(2026, 1, 1), roles: Default::default() }
+    Options { as_of: jiff::civil::date(2026, 1, 1), roles: Default::default(), traces: true }
 }
 
 fn is_rule(kind: ItemKind) -> bool {

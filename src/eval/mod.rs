@@ -170,7 +170,8 @@ pub struct Results {
     /// The inputs of every rule, one after another; `spans` says where each rule's are.
     arena: Vec<Input>,
     spans: Vec<(u32, u32)>,
-    outcomes: Vec<Option<NormOutcome>>,
+    /// Boxed: most rules are not norms, and a slot is cheap to set up for every document.
+    outcomes: Vec<Option<Box<NormOutcome>>>,
     versions: Vec<Option<String>>,
 }
 
@@ -213,7 +214,7 @@ impl<'a> Evaluator<'a> {
             as_of: options.as_of,
             roles: options.roles.clone(),
             values: vec![Value::Unknown; n],
-            arena: Vec::with_capacity(4 * n),
+            arena: Vec::with_capacity(if options.traces { 4 * n } else { 0 }),
             spans: vec![(0, 0); n],
             outcomes: vec![None; n],
             versions,
@@ -308,7 +309,7 @@ impl<'a> Evaluator<'a> {
 
     /// The outcome of a norm.
     pub fn outcome(&self, id: ItemId) -> Option<&NormOutcome> {
-        self.state.outcomes.get(id.0 as usize).and_then(Option::as_ref)
+        self.state.outcomes.get(id.0 as usize).and_then(Option::as_deref)
     }
 
     /// The name of the version of `module` in force on the assessment date.
@@ -394,7 +395,7 @@ impl<'a> Evaluator<'a> {
                 let outcome = self.norm(item);
                 self.set(id, outcome.applies.clone(), &outcome.inputs);
                 if let Some(slot) = self.state.outcomes.get_mut(id.0 as usize) {
-                    *slot = Some(outcome);
+                    *slot = Some(Box::new(outcome));
                 }
             }
             ItemKind::Evidence

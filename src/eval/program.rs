@@ -13,12 +13,13 @@ use crate::model::{Expr, ExprKind, FactId, ItemId, Policy, Type};
 use crate::syntax::ast::{BinaryOp, ItemKind};
 use crate::value::{Duration, TimeUnit, Value};
 
-/// Kleene's three truth values in one byte.
+/// Kleene's three truth values in one byte: a bit for true, a bit for false, neither for unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub(super) enum Truth {
-    False,
-    True,
-    Unknown,
+    Unknown = 0,
+    True = 1,
+    False = 2,
 }
 
 impl Truth {
@@ -282,9 +283,14 @@ impl Evaluator<'_> {
                     continue;
                 }
                 Op::And(n) | Op::Or(n) => {
-                    let decisive = if matches!(op, Op::And(_)) { Truth::False } else { Truth::True };
+                    let is_and = matches!(op, Op::And(_));
                     let from = stack.len().saturating_sub(n as usize);
-                    let (truth, base) = junction::<TRACE>(stack.get(from..).unwrap_or(&[]), decisive, out);
+                    let operands = stack.get(from..).unwrap_or(&[]);
+                    let (truth, base) = if TRACE {
+                        junction(operands, if is_and { Truth::False } else { Truth::True }, out)
+                    } else {
+                        (fold(operands, is_and), start)
+                    };
                     stack.truncate(from);
                     stack.push((truth, base));
                     continue;
@@ -321,31 +327,45 @@ impl Evaluator<'_> {
 /// one); all operands with the other value decide together; otherwise the result is unknown,
 /// decided by the operands without that other value. Returns the result and where its inputs
 /// start.
-fn junction<const TRACE: bool>(operands: &[(Truth, u32)], decisive: Truth, out: &mut Vec<Input>) -> (Truth, u32) {
+fn junction(operands: &[(Truth, u32)], decisive: Truth, out: &mut Vec<Input>) -> (Truth, u32) {
     let base = operands.first().map_or(out.len(), |(_, s)| *s as usize);
     let end_of = |k: usize, out: &Vec<Input>| operands.get(k + 1).map_or(out.len(), |(_, s)| *s as usize);
     if let Some(k) = operands.iter().position(|(t, _)| *t == decisive) {
-        if TRACE {
-            let (from, to) = (operands.get(k).map_or(base, |(_, s)| *s as usize), end_of(k, out));
-            out.copy_within(from..to, base);
-            out.truncate(base + (to - from));
-        }
+        let (from, to) = (operands.get(k).map_or(base, |(_, s)| *s as usize), end_of(k, out));
+        out.copy_within(from..to, base);
+        out.truncate(base + (to - from));
         return (decisive, base as u32);
     }
     if operands.iter().all(|(t, _)| *t != Truth::Unknown) {
         return (decisive.not(), base as u32);
     }
-    if TRACE {
-        // Keep the inputs of the unknown operands only.
-        let mut write = base;
-        for (k, (t, s)) in operands.iter().enumerate() {
-            if *t == Truth::Unknown {
-                let (from, to) = (*s as usize, end_of(k, out));
-                out.copy_within(from..to, write);
-                write += to - from;
-            }
+    // Keep the inputs of the unknown operands only.
+    let mut write = base;
+    for (k, (t, s)) in operands.iter().enumerate() {
+        if *t == Truth::Unknown {
+            let (from, to) = (*s as usize, end_of(k, out));
+            out.copy_within(from..to, write);
+            write += to - from;
         }
-        out.truncate(write);
     }
+    out.truncate(write);
     (Truth::Unknown, base as u32)
+}
+
+/// The junction of `operands` without inputs, on the bits of their truth values: `and` is false
+/// when a false bit is set, else true when every true bit is; `or` alike with the bits swapped.
+fn fold(operands: &[(Truth, u32)], is_and: bool) -> Truth {
+    let (mut all, mut any) = (Truth::True as u8 | Truth::False as u8, 0u8);
+    for (t, _) in operands {
+        all &= *t as u8;
+        any |= *t as u8;
+    }
+    let (decisive, other) = if is_and { (Truth::False, Truth::True) } else { (Truth::True, Truth::False) };
+    if any & decisive as u8 != 0 {
+        decisive
+    } else if all & other as u8 != 0 {
+        other
+    } else {
+        Truth::Unknown
+    }
 }
