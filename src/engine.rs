@@ -279,6 +279,7 @@ impl Engine {
                     version,
                     source: m.source.clone(),
                     notes: crate::outcome::pick_all(&m.notes, lang),
+                    informative: m.informative,
                 }
             })
             .collect();

@@ -373,6 +373,9 @@ pub struct Module {
     pub source: Option<String>,
     /// Notes on the whole module (from its header and its parts' headers).
     pub notes: Vec<Localized>,
+    /// `informative`: an instrument without binding duties or penalties (a promotion law), whose
+    /// norms reports show as informative.
+    pub informative: bool,
     /// Imported modules.
     pub uses: Vec<ModuleId>,
     /// Where the header is.

@@ -149,6 +149,9 @@ pub struct InstrumentVersion {
     /// Notes on the instrument as a whole (e.g. a grace period for fines), in the report
     /// language.
     pub notes: Vec<String>,
+    /// `true` for an informative instrument (declared `informative`): a promotion law without
+    /// binding duties or penalties, whose norms say what the law expects, not what it enforces.
+    pub informative: bool,
 }
 
 /// The system assessed.
@@ -264,6 +267,9 @@ pub struct Norm {
     pub lifecycle: NormLifecycle,
     /// Notes, e.g. on verification status.
     pub notes: Vec<String>,
+    /// `true` when the norm belongs to an informative instrument (a promotion law without binding
+    /// duties or penalties): its status says what the law expects, and a gap is no breach.
+    pub informative: bool,
 }
 
 /// What needs doing within a window after the assessment date: recurring duties that fall due and
@@ -787,6 +793,7 @@ impl Builder<'_, '_> {
                 .collect(),
             lifecycle: self.lifecycle(item),
             notes: pick_all(&item.notes, &self.lang),
+            informative: self.policy.module(item.module).is_some_and(|m| m.informative),
         })
     }
 

@@ -49,8 +49,8 @@ const LABELLING: &[(&str, &str, &str)] = &[
 fn one_assessment_gives_the_eu_korean_and_chinese_labelling_duties() {
     let doc = assess("2026-12-15");
     let ids: Vec<&str> = doc["jurisdictions"].as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["CN", "EU", "KR", "US-CO", "US-NYC", "US-TX"]);
-    for us in ["US-CO", "US-NYC", "US-TX"] {
+    assert_eq!(ids, ["CN", "EU", "JP", "KR", "US-CO", "US-NYC", "US-TX", "VN"]);
+    for us in ["JP", "US-CO", "US-NYC", "US-TX", "VN"] {
         let j = jurisdiction(&doc, us);
         let applying: Vec<&str> = j["norms"]
             .as_array()

@@ -172,10 +172,14 @@ fn a_country_code_selects_its_state_and_city_packs_and_all_selects_every_pack() 
     assert_eq!(codes(&mixed), ["EU", "US-NYC"]);
     let all = assess(EXAMPLE, "2026-12-15", "all");
     let every = codes(&all);
-    for code in ["CN", "EU", "KR", "US-CO", "US-NYC", "US-TX"] {
+    for code in ["CN", "EU", "JP", "KR", "US-CO", "US-NYC", "US-TX", "VN"] {
         assert!(every.contains(&code), "{code} missing from {every:?}");
     }
     let o = norma(&["assess", EXAMPLE, "--as-of", "2026-12-15", "--jurisdiction", "u"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no policy covers the jurisdiction `u`; known: CN, EU, KR, US-CO"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no policy covers the jurisdiction `u`; known: CN, EU, JP, KR, US-CO"),
+        "{}",
+        stderr(&o)
+    );
 }

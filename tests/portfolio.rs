@@ -91,7 +91,11 @@ fn the_summary_matches_its_golden_files_and_the_broken_file_is_reported() {
     let cv = &json["systems"][2];
     assert_eq!(cv["report"], "cv-screening.json");
     let ids: Vec<&str> = cv["jurisdictions"].as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["CN", "EU", "KR", "US-CO", "US-NYC", "US-TX"], "jurisdictions in the order of their codes");
+    assert_eq!(
+        ids,
+        ["CN", "EU", "JP", "KR", "US-CO", "US-NYC", "US-TX", "VN"],
+        "jurisdictions in the order of their codes"
+    );
     let md = fs::read_to_string("tests/portfolio/summary.en.md").unwrap();
     assert!(md.contains("| TalentSift CV screener 3.2 | cv-screening.md | EU | High-risk AI system |"), "{md}");
 }

@@ -108,8 +108,8 @@ fn every_html_report_is_self_contained_and_shows_its_pictures() {
             assert!(!html.contains(external), "no external assets: {external}");
         }
         assert!(html.contains("@media print") && html.contains("size: A4"), "print CSS for A4");
-        // CN, EU, KR, US-CO, US-NYC and US-TX.
-        assert_eq!(html.matches("<svg").count(), 7, "the timeline and one status bar per jurisdiction");
+        // CN, EU, JP, KR, US-CO, US-NYC, US-TX and VN.
+        assert_eq!(html.matches("<svg").count(), 9, "the timeline and one status bar per jurisdiction");
         assert!(html.contains("class=\"m now\""), "the timeline marks the assessment date");
         assert!(html.contains("class=\"m upcoming\""), "and what comes later");
         assert!(html.contains("class=\"s-not_yet_applicable\""), "status bars");

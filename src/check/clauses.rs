@@ -85,7 +85,7 @@ const EXCEPTION: &[&str] =
 
 fn allowed(owner: Owner) -> &'static [&'static str] {
     match owner {
-        Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction", "version", "source", "note"],
+        Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction", "version", "source", "note", "informative"],
         Owner::Module(ModuleKind::Guidance | ModuleKind::Vocabulary) => &["title", "source", "note"],
         Owner::Module(ModuleKind::Part) => &["note"],
         Owner::Item(kind) => match kind {
@@ -144,6 +144,7 @@ const SINGLE: &[&str] = &[
     "effort",
     "status",
     "verification",
+    "informative",
 ];
 
 const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];

@@ -113,6 +113,7 @@ impl Checker<'_> {
                     _ => None,
                 }),
                 notes: texts(&h.clauses, |k| if let ClauseKind::Note(l) = k { Some(l) } else { None }),
+                informative: h.clauses.iter().any(|c| matches!(c.kind, ClauseKind::Informative)),
                 uses: Vec::new(),
                 span: h.id.span,
             });

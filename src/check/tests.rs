@@ -544,6 +544,27 @@ fn norms_state_their_lifecycle() {
 }
 
 #[test]
+fn an_instrument_may_be_informative_and_only_an_instrument() {
+    let text = HEAD.replacen("  jurisdiction EU\n", "  jurisdiction EU\n  informative\n", 1);
+    let mut sources = Sources::new();
+    sources.add("t.norma", text.as_str());
+    let (policy, diags) = crate::check_sources(&sources);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert!(policy.modules.iter().any(|m| m.id == "t" && m.informative));
+    let (plain, _) = {
+        let mut sources = Sources::new();
+        sources.add("t.norma", HEAD);
+        crate::check_sources(&sources)
+    };
+    assert!(plain.modules.iter().all(|m| !m.informative), "not informative unless it says so");
+    let twice = text.replacen("  informative\n", "  informative\n  informative\n", 1);
+    assert_eq!(codes(&run(&[("t.norma", &twice)])), vec!["N0903"]);
+    let vocabulary = "vocabulary v\n  title en \"V\"\n  title ko \"V\"\n  informative\n";
+    assert_eq!(codes(&run(&[("v.norma", vocabulary)])), vec!["N0901"]);
+    assert_eq!(codes(&with_head(&norm("o", "  informative\n"))), vec!["N0901"], "a norm is not informative");
+}
+
+#[test]
 fn lifecycle_clauses_are_checked() {
     let (_, d) = with_events("  phase operaton\n");
     assert_eq!(codes(&d), vec!["N0904"]);
@@ -591,14 +612,15 @@ fn the_shipped_deadlines_and_duties_of_effort_are_the_laws() {
         vec![("eu.ai_act.high_impact_threshold_met".into(), Some("2 weeks".into()))]
     );
     assert_eq!(on("eu.ai_act.conformity_reassessment"), vec![("common.substantial_modification".into(), None)]);
-    // Korea Art. 35(1): 노력하여야 — the only duty of effort of the shipped laws.
+    // Korea Art. 35(1): 노력하여야; Japan's AI Promotion Act Art. 7: 努める — the duties of effort of
+    // the shipped laws.
     let effort: Vec<&str> = policy
         .items
         .iter()
         .filter(|i| i.lifecycle.effort && !i.qualified.starts_with("procurement."))
         .map(|i| i.qualified.as_str())
         .collect();
-    assert_eq!(effort, vec!["kr.ai_basic_act.impact_assessment"]);
+    assert_eq!(effort, vec!["jp.ai_promotion_act.active_utilisation", "kr.ai_basic_act.impact_assessment"]);
 }
 
 // ---- Ledger annotations ----

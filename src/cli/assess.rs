@@ -348,9 +348,13 @@ pub fn assess(
     if fails_gate(&assessment, fail_on) { FINDINGS } else { OK }
 }
 
-/// Whether a norm of the assessment has one of the `fail_on` statuses.
+/// Whether a norm of the assessment has one of the `fail_on` statuses (norms of an informative
+/// instrument, a promotion law without binding duties, never fail the gate).
 pub(super) fn fails_gate(a: &Assessment, fail_on: &[FailOn]) -> bool {
-    a.jurisdictions.iter().flat_map(|j| &j.norms).any(|n| fail_on.iter().any(|f| f.word() == n.status))
+    a.jurisdictions
+        .iter()
+        .flat_map(|j| &j.norms)
+        .any(|n| !n.informative && fail_on.iter().any(|f| f.word() == n.status))
 }
 
 /// An assessment as a report in `format`; SARIF results are located at `places`.

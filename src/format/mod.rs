@@ -366,7 +366,7 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
             Parts { head: format!("{keyword} {} within ", event.name), expr: Some(period), tail: String::new() }
         }
         ClauseKind::On { event, within: None } => Parts::text(format!("{keyword} {}", event.name)),
-        ClauseKind::Effort => Parts::text(keyword.to_string()),
+        ClauseKind::Effort | ClauseKind::Informative => Parts::text(keyword.to_string()),
         ClauseKind::Metric(l) => Parts::text(localized(keyword, l, false)),
         ClauseKind::Expect { target, outcome, .. } => {
             Parts::text(format!("{keyword} {} {}", target.name, outcome.words()))

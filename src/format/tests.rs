@@ -109,6 +109,14 @@ fn events_and_lifecycle_clauses() {
 }
 
 #[test]
+fn an_informative_instrument_keeps_its_word() {
+    let text = "instrument jp.promo\n title en \"P\"\n  jurisdiction JP\n informative\n note en  \"No fines.\"\n";
+    let expected = "instrument jp.promo\n  title en \"P\"\n  jurisdiction JP\n  informative\n  note en \"No fines.\"\n";
+    assert_eq!(fmt(text), expected);
+    assert_eq!(fmt(expected), expected);
+}
+
+#[test]
 fn item_first_lines() {
     let text = "fact a.b:bool\nfact c : integer\nfact d : integer users\nfact e : decimal KRW\n\
                 fact f : text\nfact g : date\nfact h : duration\nfact i : enum{x,y}\n\

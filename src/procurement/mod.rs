@@ -152,8 +152,12 @@ pub struct Row {
     /// `S-001` for the supplier, `B-001` for the buyer; stable for the same profile and policies.
     pub id: String,
     /// `SHALL` (the law requires it) or `SHOULD` (good practice from the high-safety pack, not
-    /// law; or a duty of effort under the law, such as Korea's Art. 35(1) "endeavour").
+    /// law; or a duty of effort under the law, such as Korea's Art. 35(1) "endeavour"; or a duty
+    /// of an informative instrument, a promotion law without binding duties).
     pub level: String,
+    /// `true` when every norm it rests on belongs to an informative instrument (a promotion law
+    /// without binding duties or penalties, such as Japan's AI Promotion Act): level `SHOULD`.
+    pub informative: bool,
     /// `prohibition` (the system must not do it) or `obligation`.
     pub kind: String,
     /// The duty in plain words (the norm's title), in `lang`.
@@ -304,11 +308,12 @@ fn rows(
                 })
             })
             .collect();
-        let binding = source == Source::Law && !n.lifecycle.effort;
+        let binding = source == Source::Law && !n.lifecycle.effort && !n.informative;
         if let Some(&at) = twin
             && let Some(row) = rows.get_mut(at)
         {
             row.legal_basis.push(basis);
+            row.informative = row.informative && n.informative;
             merge_lifecycle(row, n, periods, binding, source);
             placed.insert(n.id.clone(), at);
             continue;
@@ -324,6 +329,7 @@ fn rows(
         let mut row = Row {
             id: format!("{prefix}-{:03}", before + rows.len() + 1),
             level: if binding { "SHALL" } else { "SHOULD" }.into(),
+            informative: n.informative,
             kind: n.kind.clone(),
             requirement: n.title.clone().unwrap_or_else(|| n.id.clone()),
             text: n.text.clone(),

@@ -107,9 +107,11 @@ fn value(v: &serde_json::Value, words: &Words) -> String {
 }
 
 /// The catalog key of the phrase that introduces a row: "The supplier shall:", "… should:" for
-/// good practice, "… shall endeavour to:" for a duty of effort.
+/// good practice, "… shall endeavour to:" for a duty of effort, "… is expected to:" for a duty of
+/// an informative law.
 pub fn phrase_key(row: &Row, party: Party) -> String {
     let suffix = match (row.level.as_str(), row.legal_basis.iter().any(|b| b.source == "law")) {
+        ("SHOULD", true) if row.informative => "_informative",
         ("SHOULD", true) => "_effort",
         ("SHOULD", false) => "_SHOULD",
         _ => "",

@@ -44,6 +44,15 @@ fn verdict(status: &str, unknown_fails: bool) -> Verdict {
     }
 }
 
+/// The verdict of a norm: a norm of an informative instrument (a promotion law without binding
+/// duties) never fails; where it would, it is skipped.
+fn norm_verdict(n: &Norm, unknown_fails: bool) -> Verdict {
+    match verdict(&n.status, unknown_fails) {
+        Verdict::Fail if n.informative => Verdict::Skip,
+        v => v,
+    }
+}
+
 fn testcase(n: &Norm, jurisdiction: &str, unknown_fails: bool, catalog: &Value) -> String {
     let title = n.title.as_deref().unwrap_or(&n.id);
     let status = word(catalog, &format!("status_{}", n.status));
@@ -52,7 +61,7 @@ fn testcase(n: &Norm, jurisdiction: &str, unknown_fails: bool, catalog: &Value) 
         message.push_str(&format!("; {}: {}", word(catalog, "missing"), n.missing.join(", ")));
     }
     let open = format!("    <testcase name=\"{}\" classname=\"{}\"", escape(&n.id), escape(jurisdiction));
-    match verdict(&n.status, unknown_fails) {
+    match norm_verdict(n, unknown_fails) {
         Verdict::Pass => format!("{open}/>\n"),
         Verdict::Fail => {
             let reasons: Vec<String> = n
@@ -73,8 +82,8 @@ fn testcase(n: &Norm, jurisdiction: &str, unknown_fails: bool, catalog: &Value) 
 }
 
 fn testsuite(a: &Assessment, j: &Jurisdiction, unknown_fails: bool, catalog: &Value) -> (String, usize, usize) {
-    let failures = j.norms.iter().filter(|n| matches!(verdict(&n.status, unknown_fails), Verdict::Fail)).count();
-    let skipped = j.norms.iter().filter(|n| matches!(verdict(&n.status, unknown_fails), Verdict::Skip)).count();
+    let failures = j.norms.iter().filter(|n| matches!(norm_verdict(n, unknown_fails), Verdict::Fail)).count();
+    let skipped = j.norms.iter().filter(|n| matches!(norm_verdict(n, unknown_fails), Verdict::Skip)).count();
     let mut out = format!(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n",
         escape(&j.id),

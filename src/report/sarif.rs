@@ -97,6 +97,8 @@ pub fn log(a: &Assessment, places: &Places, catalog: &Value) -> Value {
     for j in &a.jurisdictions {
         for n in &j.norms {
             let Some(level) = level(&n.status) else { continue };
+            // A norm of an informative instrument (a promotion law) is never more than a note.
+            let level = if n.informative { "note" } else { level };
             let (line, column) = place(n, places);
             results.push(json!({
                 "ruleId": n.id,

@@ -13,6 +13,9 @@ use crate::outcome::{Assessment, ClassLabel, InstrumentVersion, Jurisdiction, No
 pub struct JurisdictionView<'a> {
     id: &'a str,
     instruments: Vec<&'a InstrumentVersion>,
+    /// Every instrument assessed here is informative (a promotion law without binding duties or
+    /// penalties): its norms say what the law expects, not what it enforces.
+    informative: bool,
     /// `false` when the `out_of_scope` label holds, `null` when it is undecided.
     in_scope: Option<bool>,
     roles_held: Vec<&'a RoleOutcome>,
@@ -81,9 +84,12 @@ pub fn jurisdiction<'a>(a: &'a Assessment, j: &'a Jurisdiction) -> JurisdictionV
     });
     let mut upcoming: Vec<&Norm> = j.norms.iter().filter(|n| n.status == "not_yet_applicable").collect();
     upcoming.sort_by(|a, b| a.applies_from.cmp(&b.applies_from).then(a.id.cmp(&b.id)));
+    let instruments: Vec<&InstrumentVersion> =
+        a.provenance.instruments.iter().filter(|i| j.instruments.contains(&i.id)).collect();
     JurisdictionView {
         id: &j.id,
-        instruments: a.provenance.instruments.iter().filter(|i| j.instruments.contains(&i.id)).collect(),
+        informative: !instruments.is_empty() && instruments.iter().all(|i| i.informative),
+        instruments,
         in_scope: j.classification.get("out_of_scope").and_then(|v| v.map(|out| !out)),
         roles_held: j.roles.iter().filter(|r| r.value == Some(true)).collect(),
         roles_open: j.roles.iter().filter(|r| r.value.is_none()).collect(),

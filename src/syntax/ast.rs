@@ -530,6 +530,9 @@ pub enum ClauseKind {
     /// `effort`: a duty of effort (the addressee must endeavour, e.g. Korean 노력하여야), not of
     /// result.
     Effort,
+    /// `informative`: the instrument has no binding duties or penalties (a promotion law such as
+    /// Japan's AI Promotion Act); reports show its norms as informative.
+    Informative,
     /// `metric en "…"`: the threshold or metric by which performance is judged.
     Metric(Localized),
     /// `examples` and a table of cases.
@@ -588,6 +591,7 @@ impl ClauseKind {
             ClauseKind::Every(_) => "every",
             ClauseKind::On { .. } => "on",
             ClauseKind::Effort => "effort",
+            ClauseKind::Informative => "informative",
             ClauseKind::Metric(_) => "metric",
             ClauseKind::Status(_) => "status",
             ClauseKind::Verification(_) => "verification",

@@ -436,6 +436,7 @@ impl Builder {
                 },
             },
             Rule::effort_c => ClauseKind::Effort,
+            Rule::informative_c => ClauseKind::Informative,
             Rule::metric_c => ClauseKind::Metric(self.localized(p)?),
             Rule::status_c => ClauseKind::Status(self.ident(&self.need(p, Rule::ident, "a status")?)),
             Rule::verification_c => {

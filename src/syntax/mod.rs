@@ -54,6 +54,7 @@ pub const RESERVED: &[&str] = &[
     "in",
     "in_force",
     "includes",
+    "informative",
     "instrument",
     "is",
     "jurisdiction",

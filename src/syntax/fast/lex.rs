@@ -52,6 +52,7 @@ pub(super) fn is_reserved(word: &str) -> bool {
             | "in"
             | "in_force"
             | "includes"
+            | "informative"
             | "instrument"
             | "is"
             | "jurisdiction"

@@ -641,6 +641,10 @@ impl Parser<'_> {
                 self.kw(word).then_some(())?;
                 ClauseKind::Effort
             }
+            "informative" => {
+                self.kw(word).then_some(())?;
+                ClauseKind::Informative
+            }
             "examples" => {
                 self.kw_then(word)?;
                 ClauseKind::Examples(self.table()?)

@@ -618,7 +618,7 @@ impl Gen {
                 let within = if self.rng.chance(50) { format!(" within {}", self.quantity()) } else { String::new() };
                 format!("on {}{within}", self.path())
             }
-            28 => "effort".into(),
+            28 => self.rng.pick(&["effort", "informative"]).into(),
             _ => return (self.table(), Ends::Table),
         };
         (text, Ends::Other)
