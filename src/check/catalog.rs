@@ -24,6 +24,21 @@ fn family(reference: &str) -> String {
         .collect()
 }
 
+/// The number of a standard: its first run of four or more digits (`42001`), if any.
+fn number(family: &str) -> Option<&str> {
+    family
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() >= 4)
+}
+
+/// Whether two reduced references name the same standard: the same letters and digits, the same
+/// number (`ISO/IEC 42001` and `ISO/EIC 42001:2022`), or one a long prefix of the other
+/// (`NIST AI RMF` and `NIST AI RMF 1.0`).
+fn same_standard(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    a == b || (number(a).is_some() && number(a) == number(b)) || (short.len() >= 6 && long.starts_with(short))
+}
+
 impl Checker<'_> {
     /// Registers the catalog a `catalog` header declares.
     pub(super) fn declare_catalog(&mut self, module: ModuleId, header: &ast::Header) {
@@ -184,10 +199,10 @@ impl Checker<'_> {
                 .catalogs
                 .iter()
                 .map(|c| c.reference.as_str())
-                .filter(|r| family(r) == key)
+                .filter(|r| same_standard(&family(r), &key))
                 .collect();
             let help = match close.as_slice() {
-                [] => did_you_mean_help(&name.value, self.policy.catalogs.iter().map(|c| c.reference.as_str())),
+                [] => None,
                 [one] => Some(format!("did you mean `{one}`?")),
                 many => Some(format!("did you mean one of {}?", many.join(", "))),
             };
