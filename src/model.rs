@@ -169,7 +169,7 @@ pub const CONFIDENCES: &[&str] = &["high", "medium", "low"];
 /// The words of a catalog's `kind` clause, with their meaning in plain words.
 pub const STANDARD_KINDS: &[(&str, &str)] = &[
     ("management_system", "management-system standard"),
-    ("guidance", "guidance standard"),
+    ("guidance_standard", "guidance standard"),
     ("technical_report", "technical report"),
     ("technical_specification", "technical specification"),
     ("product_standard", "product or technical standard"),
