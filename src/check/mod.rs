@@ -138,4 +138,6 @@ impl<'a> Checker<'a> {
 }
 
 #[cfg(test)]
+mod catalog_tests;
+#[cfg(test)]
 mod tests;
