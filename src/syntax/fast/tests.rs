@@ -108,7 +108,7 @@ fn is_module(block: &str) -> bool {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with("//"))
-        .is_some_and(|l| ["instrument ", "guidance ", "vocabulary ", "part of "].iter().any(|k| l.starts_with(k)))
+        .is_some_and(|l| ["instrument ", "guidance ", "vocabulary ", "catalog ", "part of "].iter().any(|k| l.starts_with(k)))
 }
 
 /// Every `.norma` text of the repository: files, the documentation's examples and the benchmark's
