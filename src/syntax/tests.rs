@@ -223,7 +223,7 @@ fn a_missing_header_is_a_syntax_error() {
     assert!(p.module.is_none());
     assert_eq!(p.diags.len(), 1);
     assert!(
-        p.diags[0].message.contains("`instrument NAME`, `guidance NAME` or `vocabulary NAME`"),
+        p.diags[0].message.contains("`instrument NAME`, `guidance NAME`, `vocabulary NAME` or `catalog NAME`"),
         "{}",
         p.diags[0].message
     );
