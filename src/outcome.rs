@@ -47,6 +47,9 @@ pub struct Assessment {
     pub rules: BTreeMap<String, Step>,
     /// The obligation families the assessed norms belong to, by full id.
     pub families: BTreeMap<String, Family>,
+    /// The catalogued standards the assessed norms correspond to (their `also_satisfies`), by
+    /// reference.
+    pub standards: BTreeMap<String, crate::standards::StandardInfo>,
     /// What changed since an earlier assessment (`norma assess --previous`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<crate::diff::Diff>,
@@ -1136,6 +1139,7 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
         questions: b.questions(&all_open),
         rules: b.traced.borrow().iter().filter_map(|r| b.step(*r)).map(|s| (s.rule.clone(), s)).collect(),
         families: b.families(&jurisdictions),
+        standards: crate::standards::referenced(policy, &jurisdictions, &context.lang),
         jurisdictions,
         change: None,
         upkeep: None,
