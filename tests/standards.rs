@@ -81,7 +81,7 @@ fn check_verifies_references_against_the_shipped_catalogs() {
     .unwrap();
     let o = norma(&["check", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
+    let out = format!("{}{}", stdout(&o), common::stderr(&o));
     assert!(out.contains("error[N0112]"), "{out}");
     assert!(out.contains("did you mean `A.6.2.8`?"), "{out}");
 }
