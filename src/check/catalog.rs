@@ -7,7 +7,7 @@
 use super::Checker;
 use super::clauses::{RELATIONS, check_word};
 use super::declare::{texts, verification};
-use crate::diagnostics::{Code, Context, Diagnostic, did_you_mean_help};
+use crate::diagnostics::{Code, Context, Diagnostic};
 use crate::model::{CONFIDENCES, Catalog, CatalogItem, ModuleId};
 use crate::syntax::ast::{self, ClauseKind, CrosswalkTarget, ItemHead, ItemKind, Text};
 
@@ -37,6 +37,33 @@ fn number(family: &str) -> Option<&str> {
 fn same_standard(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     a == b || (number(a).is_some() && number(a) == number(b)) || (short.len() >= 6 && long.starts_with(short))
+}
+
+/// "did you mean …?" with the identifier nearest to `part`: at most two edits away, then the
+/// longest common beginning, then the nearest last number (`A.6.2.8` for `A.6.2.9`). Ties are all
+/// named, up to three. (The general suggestion prefers names with the same last dotted part, which
+/// for clause numbers would suggest `A.9`.)
+fn closest_items(part: &str, ids: &[&str]) -> Option<String> {
+    let lower = part.to_lowercase();
+    let last_number = |s: &str| s.rsplit(['.', ' ']).next().and_then(|n| n.parse::<i64>().ok());
+    let wanted = last_number(&lower);
+    let rank = |id: &str| {
+        let low = id.to_lowercase();
+        let common = lower.chars().zip(low.chars()).take_while(|(a, b)| a == b).count();
+        let gap = match (wanted, last_number(&low)) {
+            (Some(a), Some(b)) => (a - b).unsigned_abs(),
+            _ => u64::MAX,
+        };
+        (strsim::levenshtein(&lower, &low), std::cmp::Reverse(common), gap)
+    };
+    let mut scored: Vec<_> = ids.iter().map(|id| (rank(id), *id)).filter(|((d, _, _), _)| *d <= 2).collect();
+    scored.sort();
+    let best = scored.first()?.0;
+    let quoted: Vec<String> = scored.iter().filter(|(r, _)| *r == best).take(3).map(|(_, id)| format!("`{id}`")).collect();
+    match quoted.split_last()? {
+        (last, []) => Some(format!("did you mean {last}?")),
+        (last, rest) => Some(format!("did you mean {} or {last}?", rest.join(", "))),
+    }
 }
 
 impl Checker<'_> {
@@ -227,7 +254,7 @@ impl Checker<'_> {
         }
         let ids: Vec<&str> = catalog.items.iter().map(|i| i.id.as_str()).collect();
         let reference = catalog.reference.clone();
-        let help = did_you_mean_help(&part.value, ids.iter().copied())
+        let help = closest_items(&part.value, &ids)
             .unwrap_or_else(|| format!("the catalog of `{reference}` lists {} items; check the identifier", ids.len()));
         self.push(
             Diagnostic::error(
