@@ -925,7 +925,9 @@ impl Builder<'_, '_> {
         let mut out: Vec<AlsoSatisfies> = Vec::new();
         let from_clauses = item.standards.iter().map(|s| (&s.name, &s.part, s.relation.clone(), &s.confidence, None));
         let from_crosswalks = self.policy.crosswalks.iter().filter(|x| x.from == id).filter_map(|x| match &x.target {
-            Target::Standard { name, part } => Some((name, part, Some(x.relation.clone()), &x.confidence, x.source.clone())),
+            Target::Standard { name, part } => {
+                Some((name, part, Some(x.relation.clone()), &x.confidence, x.source.clone()))
+            }
             Target::Rule { .. } => None,
         });
         for (standard, clause, relation, confidence, source) in from_clauses.chain(from_crosswalks) {

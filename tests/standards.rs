@@ -21,7 +21,9 @@ fn a_report_shows_what_a_norm_also_satisfies() {
     let md = assess(&["--format", "md"]);
     assert!(md.contains("### Also satisfies"));
     assert!(md.contains("| Art. 12, Art. 16(a) |"), "record keeping is relevant");
-    assert!(md.contains("ISO/IEC 42001:2023 A.6.2.8 — AI system recording of event logs | partly equivalent | medium |"));
+    assert!(
+        md.contains("ISO/IEC 42001:2023 A.6.2.8 — AI system recording of event logs | partly equivalent | medium |")
+    );
     assert!(md.contains("ISO/IEC TR 24027:2021 7 — Assessment of bias and fairness in AI systems"));
     let ko = assess(&["--format", "md", "--lang", "ko"]);
     assert!(ko.contains("### 함께 충족하는 표준 항목"));

@@ -26,9 +26,7 @@ fn family(reference: &str) -> String {
 
 /// The number of a standard: its first run of four or more digits (`42001`), if any.
 fn number(family: &str) -> Option<&str> {
-    family
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() >= 4)
+    family.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() >= 4)
 }
 
 /// Whether two reduced references name the same standard: the same letters and digits, the same
@@ -59,7 +57,8 @@ fn closest_items(part: &str, ids: &[&str]) -> Option<String> {
     let mut scored: Vec<_> = ids.iter().map(|id| (rank(id), *id)).filter(|((d, _, _), _)| *d <= 2).collect();
     scored.sort();
     let best = scored.first()?.0;
-    let quoted: Vec<String> = scored.iter().filter(|(r, _)| *r == best).take(3).map(|(_, id)| format!("`{id}`")).collect();
+    let quoted: Vec<String> =
+        scored.iter().filter(|(r, _)| *r == best).take(3).map(|(_, id)| format!("`{id}`")).collect();
     match quoted.split_last()? {
         (last, []) => Some(format!("did you mean {last}?")),
         (last, rest) => Some(format!("did you mean {} or {last}?", rest.join(", "))),
@@ -94,13 +93,10 @@ impl Checker<'_> {
             }
             if let Some(other) = self.policy.catalogs.iter().find(|k| k.reference == name.value) {
                 let first = self.policy.module(other.module).map(|m| m.span);
-                let mut d = Diagnostic::error(
-                    Code::Duplicate,
-                    name.span,
-                    format!("two catalogs describe `{}`", name.value),
-                )
-                .label("second catalog")
-                .help("keep one catalog per standard");
+                let mut d =
+                    Diagnostic::error(Code::Duplicate, name.span, format!("two catalogs describe `{}`", name.value))
+                        .label("second catalog")
+                        .help("keep one catalog per standard");
                 if let Some(s) = first {
                     d = d.related(s, "first catalog");
                 }
@@ -142,10 +138,14 @@ impl Checker<'_> {
         if let Some(first) = catalog.items.iter().find(|i| i.id == item.name.name) {
             let first = first.span;
             self.push(
-                Diagnostic::error(Code::Duplicate, item.name.span, format!("the item \"{}\" is listed twice", item.name.name))
-                    .label("second time")
-                    .related(first, "first listed here")
-                    .help("list each clause or control once"),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    item.name.span,
+                    format!("the item \"{}\" is listed twice", item.name.name),
+                )
+                .label("second time")
+                .related(first, "first listed here")
+                .help("list each clause or control once"),
             );
             return;
         }
@@ -206,7 +206,8 @@ impl Checker<'_> {
                                 self.standard_reference(name, part.as_ref(), &context);
                             }
                             ClauseKind::Crosswalk(ast::Crosswalk {
-                                target: CrosswalkTarget::Standard { name, part }, ..
+                                target: CrosswalkTarget::Standard { name, part },
+                                ..
                             }) => self.standard_reference(name, part.as_ref(), &context),
                             _ => {}
                         }

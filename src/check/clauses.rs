@@ -327,7 +327,13 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
 }
 
 /// A word that must be one of `list` (N0204).
-pub(super) fn check_word(word: &Ident, list: &[&str], what: &str, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check_word(
+    word: &Ident,
+    list: &[&str],
+    what: &str,
+    context: Option<&Context>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if !list.contains(&word.name.as_str()) {
         let mut d = Diagnostic::error(Code::BadValue, word.span, format!("`{}` is not a {what}", word.name))
             .label(format!("unknown {what}"))

@@ -122,7 +122,8 @@ fn declared_name(chunk: &str) -> Option<String> {
     let first = words.next()?;
     let name = words.next()?;
     let declares_a_name = ["instrument", "guidance", "vocabulary", "catalog"].contains(&first)
-        || (scan::ITEM_KEYWORDS.contains(&first) && !["crosswalk", "test", "provision", "heading", "item"].contains(&first));
+        || (scan::ITEM_KEYWORDS.contains(&first)
+            && !["crosswalk", "test", "provision", "heading", "item"].contains(&first));
     declares_a_name.then(|| name.trim_end_matches(':').to_string())
 }
 
