@@ -61,6 +61,8 @@ codes! {
     WrongKind = "N0108", "wrong-kind", "A name refers to the wrong kind of thing (e.g. an exception to a fact).";
     UnknownFamily = "N0109", "unknown-family", "A `family` clause names an obligation family that is not declared.";
     UnknownEvent = "N0110", "unknown-event", "An `on` clause names an event that is not declared.";
+    UnknownStandard = "N0111", "unknown-standard", "A standard reference that is close to a loaded catalog's but not the same.";
+    UnknownClause = "N0112", "unknown-clause", "A clause or control that the loaded catalog of its standard does not list.";
     TypeMismatch = "N0201", "type-mismatch", "A condition combines values of types that do not fit.";
     Duplicate = "N0301", "duplicate", "Two declarations share one name.";
     DuplicateModule = "N0302", "duplicate-module", "Two files declare the same module.";

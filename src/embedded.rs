@@ -50,7 +50,7 @@ pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::s
     added
 }
 
-/// The kind (`instrument`, `guidance`, `vocabulary` or `part`), the module name and the imports
+/// The kind (`instrument`, `guidance`, `vocabulary`, `catalog` or `part`), the module name and the imports
 /// of a policy file, read from its first lines without parsing the rest: the header is the first
 /// line that is not blank or a comment, and imports are the `use` lines at the start of a line
 /// before the first declaration. A file that does not start with a header gives nothing (the
@@ -62,7 +62,7 @@ fn scan_header(text: &str) -> Option<(String, String, Vec<String>)> {
     let mut words = lines.next()?.split_whitespace();
     let (kind, name) = match words.next()? {
         "part" if words.next() == Some("of") => ("part", words.next()?),
-        kind @ ("instrument" | "guidance" | "vocabulary") => (kind, words.next()?),
+        kind @ ("instrument" | "guidance" | "vocabulary" | "catalog") => (kind, words.next()?),
         _ => return None,
     };
     let uses = lines

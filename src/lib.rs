@@ -23,6 +23,7 @@ pub mod portfolio;
 pub mod procurement;
 pub mod report;
 pub mod source;
+pub mod standards;
 pub mod syntax;
 pub mod testing;
 pub mod value;

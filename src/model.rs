@@ -146,6 +146,77 @@ pub struct Crosswalk {
     pub relation: String,
     /// Who says so.
     pub source: Option<String>,
+    /// high, medium or low.
+    pub confidence: Option<String>,
+}
+
+/// A `standard "…" [clause "…"] [relation R] [confidence C]` clause of a norm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardClause {
+    /// The standard's reference.
+    pub name: String,
+    /// Its clause or control.
+    pub part: Option<String>,
+    /// equivalent, partial, stricter, weaker, related or none.
+    pub relation: Option<String>,
+    /// high, medium or low.
+    pub confidence: Option<String>,
+}
+
+/// The words of a `confidence` part, from the surest.
+pub const CONFIDENCES: &[&str] = &["high", "medium", "low"];
+
+/// The words of a catalog's `kind` clause, with their meaning in plain words.
+pub const STANDARD_KINDS: &[(&str, &str)] = &[
+    ("management_system", "management-system standard"),
+    ("guidance_standard", "guidance standard"),
+    ("technical_report", "technical report"),
+    ("technical_specification", "technical specification"),
+    ("product_standard", "product or technical standard"),
+    ("framework", "framework"),
+];
+
+/// The catalog of one standard: its metadata and its clauses or controls (`catalog` modules).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    /// The catalog's module (its titles, source and notes are there).
+    pub module: ModuleId,
+    /// The reference `standard` clauses name, e.g. `ISO/IEC 42001:2023`.
+    pub reference: String,
+    /// A word of [`STANDARD_KINDS`].
+    pub kind: Option<String>,
+    /// Whether an organisation can be certified against it.
+    pub certifiable: bool,
+    /// The edition, as written.
+    pub edition: Option<String>,
+    /// How far the catalog's identifiers are verified.
+    pub verification: Option<Verification>,
+    /// The clauses and controls, in the order written.
+    pub items: Vec<CatalogItem>,
+}
+
+impl Catalog {
+    /// The item with identifier `id`.
+    pub fn item(&self, id: &str) -> Option<&CatalogItem> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+/// One clause or control of a standard (`item "A.6.2.8"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogItem {
+    /// The identifier, as the standard numbers it.
+    pub id: String,
+    /// Short titles, paraphrased.
+    pub titles: Vec<Localized>,
+    /// What it asks, in our own words.
+    pub texts: Vec<Localized>,
+    /// Notes (e.g. on verification).
+    pub notes: Vec<Localized>,
+    /// How far its identifier and title are verified.
+    pub verification: Option<Verification>,
+    /// Where it is declared.
+    pub span: Span,
 }
 
 /// A norm's membership of an obligation family (`family c.document_retention 10 years`).
@@ -240,8 +311,8 @@ pub struct Item {
     pub priority: u32,
     /// critical, high, medium, low or info.
     pub severity: Option<String>,
-    /// Standards that help satisfy it: (standard, clause, relation).
-    pub standards: Vec<(String, Option<String>, Option<String>)>,
+    /// Standards that help satisfy it.
+    pub standards: Vec<StandardClause>,
     /// How long evidence of this kind stays valid.
     pub valid_for: Option<Expr>,
     /// A definition's type (Bool for other rules).
@@ -453,6 +524,8 @@ pub struct Policy {
     pub provisions: Vec<Provision>,
     /// The ledger's headings.
     pub headings: Vec<Heading>,
+    /// Catalogs of standards, one per `catalog` module.
+    pub catalogs: Vec<Catalog>,
     /// Dependency graph: an edge `a → b` means `a` is needed to decide `b`.
     pub graph: DiGraph<Node, ()>,
     /// Rules in an order where each comes after everything it depends on.
@@ -475,6 +548,16 @@ impl Policy {
     /// The module with id `id`.
     pub fn module(&self, id: ModuleId) -> Option<&Module> {
         self.modules.get(id.0 as usize)
+    }
+
+    /// The catalog of the standard `reference`, if one is loaded.
+    pub fn catalog(&self, reference: &str) -> Option<&Catalog> {
+        self.catalogs.iter().find(|c| c.reference == reference)
+    }
+
+    /// The catalog item `part` of the standard `reference`, if its catalog is loaded and lists it.
+    pub fn catalog_item(&self, reference: &str, part: &str) -> Option<&CatalogItem> {
+        self.catalog(reference)?.item(part)
     }
 
     /// The graph node of a fact or item.

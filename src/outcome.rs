@@ -47,6 +47,9 @@ pub struct Assessment {
     pub rules: BTreeMap<String, Step>,
     /// The obligation families the assessed norms belong to, by full id.
     pub families: BTreeMap<String, Family>,
+    /// The catalogued standards the assessed norms correspond to (their `also_satisfies`), by
+    /// reference.
+    pub standards: BTreeMap<String, crate::standards::StandardInfo>,
     /// What changed since an earlier assessment (`norma assess --previous`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<crate::diff::Diff>,
@@ -260,6 +263,9 @@ pub struct Norm {
     pub standards: Vec<StandardRef>,
     /// Corresponding rules and standards.
     pub crosswalks: Vec<CrosswalkRef>,
+    /// The standards and their clauses or controls that correspond to it (from its `standard`
+    /// clauses and its crosswalks to standards), each once, with the catalog's title.
+    pub also_satisfies: Vec<AlsoSatisfies>,
     /// The obligation families the norm belongs to.
     pub families: Vec<FamilyMembership>,
     /// When in the system's life the duty is performed, how often, on which events, and how
@@ -483,6 +489,32 @@ pub struct StandardRef {
     pub clause: Option<String>,
     /// equivalent, partial, stricter, weaker, related or none.
     pub relation: Option<String>,
+    /// high, medium or low.
+    pub confidence: Option<String>,
+    /// The title of the clause (or of the standard) in its catalog, in the report language; null
+    /// when no catalog of the standard is loaded.
+    pub title: Option<String>,
+}
+
+/// A standard's clause or control that corresponds to a norm: what meeting the norm may also
+/// satisfy, and what may help meet it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AlsoSatisfies {
+    /// The standard's reference.
+    pub standard: String,
+    /// The clause or control; null for the standard as a whole.
+    pub clause: Option<String>,
+    /// Its title in the standard's catalog (the standard's title for the whole), in the report
+    /// language; null when no catalog of the standard is loaded.
+    pub title: Option<String>,
+    /// equivalent, partial, stricter, weaker, related or none.
+    pub relation: Option<String>,
+    /// high, medium or low.
+    pub confidence: Option<String>,
+    /// Who established the correspondence.
+    pub source: Option<String>,
+    /// Whether the standard's catalog is loaded and lists the clause.
+    pub catalogued: bool,
 }
 
 /// A correspondence from a norm.
@@ -496,6 +528,10 @@ pub struct CrosswalkRef {
     pub relation: String,
     /// Who says so.
     pub source: Option<String>,
+    /// high, medium or low.
+    pub confidence: Option<String>,
+    /// Whether the target is a standard (else a rule or an instrument).
+    pub standard: bool,
 }
 
 /// A question whose answer would decide open outcomes.
@@ -776,9 +812,16 @@ impl Builder<'_, '_> {
             standards: item
                 .standards
                 .iter()
-                .map(|(s, c, r)| StandardRef { standard: s.clone(), clause: c.clone(), relation: r.clone() })
+                .map(|s| StandardRef {
+                    standard: s.name.clone(),
+                    clause: s.part.clone(),
+                    relation: s.relation.clone(),
+                    confidence: s.confidence.clone(),
+                    title: self.standard_title(&s.name, s.part.as_deref()),
+                })
                 .collect(),
             crosswalks: self.crosswalks(id),
+            also_satisfies: self.also_satisfies(item, id),
             families: item
                 .families
                 .iter()
@@ -842,7 +885,14 @@ impl Builder<'_, '_> {
                 Target::Rule { name, .. } => (name.clone(), None),
                 Target::Standard { name, part } => (name.clone(), part.clone()),
             };
-            out.push(CrosswalkRef { target, clause, relation: x.relation.clone(), source: x.source.clone() });
+            out.push(CrosswalkRef {
+                target,
+                clause,
+                relation: x.relation.clone(),
+                source: x.source.clone(),
+                confidence: x.confidence.clone(),
+                standard: matches!(x.target, Target::Standard { .. }),
+            });
         }
         for x in &self.policy.crosswalks {
             let Target::Rule { item: Some(target), .. } = &x.target else { continue };
@@ -860,6 +910,49 @@ impl Builder<'_, '_> {
                 clause: None,
                 relation: relation.to_string(),
                 source: x.source.clone(),
+                confidence: x.confidence.clone(),
+                standard: false,
+            });
+        }
+        out
+    }
+
+    /// The title of a standard's clause (or of the standard, without a clause) in its catalog.
+    fn standard_title(&self, standard: &str, clause: Option<&str>) -> Option<String> {
+        let catalog = self.policy.catalog(standard)?;
+        match clause {
+            Some(c) => pick(&catalog.item(c)?.titles, &self.lang, None),
+            None => pick(&self.policy.module(catalog.module)?.titles, &self.lang, None),
+        }
+    }
+
+    /// A norm's correspondences with standards, from its `standard` clauses and from crosswalks
+    /// from it to a standard, each standard and clause once (the first written wins).
+    fn also_satisfies(&self, item: &crate::model::Item, id: ItemId) -> Vec<AlsoSatisfies> {
+        let mut out: Vec<AlsoSatisfies> = Vec::new();
+        let from_clauses = item.standards.iter().map(|s| (&s.name, &s.part, s.relation.clone(), &s.confidence, None));
+        let from_crosswalks = self.policy.crosswalks.iter().filter(|x| x.from == id).filter_map(|x| match &x.target {
+            Target::Standard { name, part } => {
+                Some((name, part, Some(x.relation.clone()), &x.confidence, x.source.clone()))
+            }
+            Target::Rule { .. } => None,
+        });
+        for (standard, clause, relation, confidence, source) in from_clauses.chain(from_crosswalks) {
+            if out.iter().any(|a| &a.standard == standard && &a.clause == clause) {
+                continue;
+            }
+            let catalogued = match clause {
+                Some(c) => self.policy.catalog_item(standard, c).is_some(),
+                None => self.policy.catalog(standard).is_some(),
+            };
+            out.push(AlsoSatisfies {
+                standard: standard.clone(),
+                clause: clause.clone(),
+                title: self.standard_title(standard, clause.as_deref()),
+                relation,
+                confidence: confidence.clone(),
+                source,
+                catalogued,
             });
         }
         out
@@ -1055,6 +1148,7 @@ pub fn build(ev: &Evaluator<'_>, context: &Context, system_name: Option<String>)
         questions: b.questions(&all_open),
         rules: b.traced.borrow().iter().filter_map(|r| b.step(*r)).map(|s| (s.rule.clone(), s)).collect(),
         families: b.families(&jurisdictions),
+        standards: crate::standards::referenced(policy, &jurisdictions, &context.lang),
         jurisdictions,
         change: None,
         upkeep: None,

@@ -130,7 +130,7 @@ fn an_unknown_instrument_is_a_usage_error_with_a_suggestion() {
 
     let o = norma(&["graph", "--instrument", "zz"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("the policies loaded are: cn.algorithm_recommendation, cn.common, cn.deep_synthesis, cn.generative_ai, cn.labelling, common, crosswalks.eu_kr, eu.ai_act"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the policies loaded are: cn.algorithm_recommendation, cn.common, cn.deep_synthesis, cn.generative_ai, cn.labelling, common, crosswalks.eu_kr, crosswalks.standards_cn, crosswalks.standards_eu, crosswalks.standards_kr, crosswalks.standards_us, eu.ai_act"), "{}", stderr(&o));
 
     // A date means nothing without facts.
     assert_eq!(norma(&["graph", "--as-of", DAY]).status.code(), Some(2));

@@ -88,6 +88,9 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
         Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction", "version", "source", "note", "informative"],
         Owner::Module(ModuleKind::Guidance | ModuleKind::Vocabulary) => &["title", "source", "note"],
         Owner::Module(ModuleKind::Part) => &["note"],
+        Owner::Module(ModuleKind::Catalog) => {
+            &["title", "standard", "kind", "certifiable", "edition", "source", "note", "verification"]
+        }
         Owner::Item(kind) => match kind {
             ItemKind::Fact => &["question", "help", "note", "cite", "title"],
             ItemKind::Define => &["cite", "title", "text", "note", "=", "label", "verification"],
@@ -102,6 +105,7 @@ fn allowed(owner: Owner) -> &'static [&'static str] {
             ItemKind::Test => &["as_of", "given", "expect", "examples", "note"],
             ItemKind::Provision => &["title", "status", "note", "verification"],
             ItemKind::Heading => &["title"],
+            ItemKind::CatalogItem => &["title", "text", "note", "verification"],
         },
     }
 }
@@ -111,12 +115,18 @@ fn required(owner: Owner) -> &'static [&'static str] {
         Owner::Module(ModuleKind::Instrument) => &["title", "jurisdiction"],
         Owner::Module(ModuleKind::Guidance | ModuleKind::Vocabulary) => &["title"],
         Owner::Module(ModuleKind::Part) => &[],
+        Owner::Module(ModuleKind::Catalog) => &["title", "standard", "kind"],
         Owner::Item(kind) => match kind {
             ItemKind::Obligation | ItemKind::Prohibition => &["cite", "binds", "from", "title"],
             ItemKind::Exception | ItemKind::Exemption | ItemKind::Derogation => &["cite", "when"],
             ItemKind::Define => &["="],
             ItemKind::Fact => &["question"],
-            ItemKind::Role | ItemKind::Evidence | ItemKind::Family | ItemKind::Event | ItemKind::Heading => &["title"],
+            ItemKind::Role
+            | ItemKind::Evidence
+            | ItemKind::Family
+            | ItemKind::Event
+            | ItemKind::Heading
+            | ItemKind::CatalogItem => &["title"],
             ItemKind::Test => &["as_of"],
             ItemKind::Crosswalk | ItemKind::Provision => &[],
         },
@@ -145,6 +155,9 @@ const SINGLE: &[&str] = &[
     "status",
     "verification",
     "informative",
+    "kind",
+    "certifiable",
+    "edition",
 ];
 
 const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
@@ -162,6 +175,8 @@ fn why(keyword: &str) -> &'static str {
         "=" => "give the definition's meaning, e.g. `= system.profiles_natural_persons`",
         "question" => "give the question that asks for the fact, e.g. `question en \"…?\"`",
         "as_of" => "give the assessment date of the scenario, e.g. `as_of 2026-11-26`",
+        "standard" => "name the standard the catalog describes, e.g. `standard \"ISO/IEC 42001:2023\"`",
+        "kind" => "say what kind of document it is, e.g. `kind management_system`",
         _ => "add the clause",
     }
 }
@@ -291,10 +306,20 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
     }
     let statuses: Vec<&str> = crate::model::ProvisionStatus::WORDS.iter().map(|(w, _)| *w).collect();
     let levels: Vec<&str> = crate::model::Verification::WORDS.iter().map(|(w, _)| *w).collect();
+    let kinds: Vec<&str> = crate::model::STANDARD_KINDS.iter().map(|(w, _)| *w).collect();
+    if let ClauseKind::Standard { confidence: Some(c), .. } = kind {
+        check_word(c, crate::model::CONFIDENCES, "confidence", context, diags);
+    }
+    if let ClauseKind::Crosswalk(x) = kind
+        && let Some(c) = &x.confidence
+    {
+        check_word(c, crate::model::CONFIDENCES, "confidence", context, diags);
+    }
     let (word, list, what) = match kind {
         ClauseKind::Severity(s) => (s, SEVERITIES, "severity"),
         ClauseKind::Status(s) => (s, statuses.as_slice(), "status"),
         ClauseKind::Verification(v) => (v, levels.as_slice(), "verification level"),
+        ClauseKind::Kind(k) => (k, kinds.as_slice(), "kind of standard"),
         ClauseKind::Standard { relation: Some(r), .. } => (r, RELATIONS, "relation"),
         ClauseKind::Crosswalk(x) => (&x.relation, RELATIONS, "relation"),
         _ => return,
@@ -303,7 +328,13 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
 }
 
 /// A word that must be one of `list` (N0204).
-fn check_word(word: &Ident, list: &[&str], what: &str, context: Option<&Context>, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check_word(
+    word: &Ident,
+    list: &[&str],
+    what: &str,
+    context: Option<&Context>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if !list.contains(&word.name.as_str()) {
         let mut d = Diagnostic::error(Code::BadValue, word.span, format!("`{}` is not a {what}", word.name))
             .label(format!("unknown {what}"))

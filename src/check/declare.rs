@@ -117,6 +117,9 @@ impl Checker<'_> {
                 uses: Vec::new(),
                 span: h.id.span,
             });
+            if h.kind == ModuleKind::Catalog {
+                self.declare_catalog(mid, h);
+            }
             self.asts.push(m);
             self.ast_module.push(mid);
         }
@@ -243,6 +246,10 @@ impl Checker<'_> {
                 ItemKind::Crosswalk => {}
                 ItemKind::Provision => self.declare_provision(mid, item),
                 ItemKind::Heading => self.declare_heading(mid, item),
+                ItemKind::CatalogItem => self.declare_catalog_item(mid, item),
+                _ if self.policy.module(mid).is_some_and(|m| m.kind == ModuleKind::Catalog) => {
+                    self.not_in_catalog(item);
+                }
                 _ => {
                     let key = (mid, item.name.name.clone());
                     if let Some(&first) = self.item_ids.get(&key) {
@@ -399,11 +406,12 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         standards: c
             .iter()
             .filter_map(|x| match &x.kind {
-                ClauseKind::Standard { name, part, relation } => Some((
-                    name.value.clone(),
-                    part.as_ref().map(|p| p.value.clone()),
-                    relation.as_ref().map(|r| r.name.clone()),
-                )),
+                ClauseKind::Standard { name, part, relation, confidence } => Some(crate::model::StandardClause {
+                    name: name.value.clone(),
+                    part: part.as_ref().map(|p| p.value.clone()),
+                    relation: relation.as_ref().map(|r| r.name.clone()),
+                    confidence: confidence.as_ref().map(|c| c.name.clone()),
+                }),
                 _ => None,
             })
             .collect(),

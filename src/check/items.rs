@@ -478,6 +478,7 @@ impl Checker<'_> {
                         target,
                         relation: x.relation.name.clone(),
                         source: x.source.as_ref().map(|s| s.value.clone()),
+                        confidence: x.confidence.as_ref().map(|c| c.name.clone()),
                     });
                 }
             }

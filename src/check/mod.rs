@@ -8,6 +8,7 @@
 //! [`scenario`] checks the tests; [`ledger`] checks the ledger's annotations against the rules'
 //! citations; [`rules`] runs the whole-set checks.
 
+mod catalog;
 mod clauses;
 mod declare;
 mod expr;
@@ -34,6 +35,7 @@ pub fn check(sources: &Sources, modules: Vec<ast::Module>, broken: &[String]) ->
     c.type_items(&order);
     c.scenarios();
     c.crosswalks();
+    c.standard_references();
     c.ledger_checks();
     c.build_graph(order);
     c.whole_set_checks(broken.is_empty());
@@ -136,5 +138,7 @@ impl<'a> Checker<'a> {
     }
 }
 
+#[cfg(test)]
+mod catalog_tests;
 #[cfg(test)]
 mod tests;

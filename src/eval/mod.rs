@@ -409,7 +409,8 @@ impl<'a> Evaluator<'a> {
             | ItemKind::Crosswalk
             | ItemKind::Test
             | ItemKind::Provision
-            | ItemKind::Heading => {}
+            | ItemKind::Heading
+            | ItemKind::CatalogItem => {}
         }
     }
 

@@ -209,7 +209,7 @@ fn doc_lines(docs: &[String], indent: usize) -> Vec<String> {
 /// An item's first line (several for a fact whose enumeration does not fit on one).
 fn item_head(item: &Item) -> Vec<String> {
     let first = match item.kind {
-        ItemKind::Test | ItemKind::Provision | ItemKind::Heading => {
+        ItemKind::Test | ItemKind::Provision | ItemKind::Heading | ItemKind::CatalogItem => {
             format!("{} {}", item.kind.keyword(), quote(&item.name.name))
         }
         kind => format!("{} {}", kind.keyword(), item.name.name),
@@ -264,7 +264,7 @@ fn variant(v: &Variant) -> String {
     out
 }
 
-/// `TARGET relation REL [source "…"]`, shared by crosswalk items and clauses.
+/// `TARGET relation REL [source "…"] [confidence C]`, shared by crosswalk items and clauses.
 fn crosswalk(xw: &Crosswalk) -> String {
     let target = match &xw.target {
         CrosswalkTarget::Rule(rule) => rule.name.clone(),
@@ -273,7 +273,8 @@ fn crosswalk(xw: &Crosswalk) -> String {
         }
     };
     let source = optional(" source ", xw.source.as_ref().map(|s| quote(&s.value)));
-    format!("{target} relation {}{source}", xw.relation.name)
+    let confidence = optional(" confidence ", xw.confidence.as_ref().map(|c| c.name.clone()));
+    format!("{target} relation {}{source}{confidence}", xw.relation.name)
 }
 
 /// `prefix` and `value`, or nothing when there is no value.
@@ -328,17 +329,21 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
         | ClauseKind::ValidFor(e) => Parts::expr(kind, e),
         ClauseKind::From(d) | ClauseKind::Until(d) => dated(keyword, d),
         ClauseKind::Deemed(c) | ClauseKind::Presumed(c) => cited(kind, c),
-        ClauseKind::Standard { name, part, relation } => Parts::text(format!(
-            "{keyword} {}{}{}",
+        ClauseKind::Standard { name, part, relation, confidence } => Parts::text(format!(
+            "{keyword} {}{}{}{}",
             quote(&name.value),
             optional(" clause ", part.as_ref().map(|p| quote(&p.value))),
             optional(" relation ", relation.as_ref().map(|r| r.name.clone())),
+            optional(" confidence ", confidence.as_ref().map(|c| c.name.clone())),
         )),
         ClauseKind::Crosswalk(xw) => Parts::text(format!("{keyword} {}", crosswalk(xw))),
         ClauseKind::Severity(name)
         | ClauseKind::Jurisdiction(name)
         | ClauseKind::Status(name)
+        | ClauseKind::Kind(name)
         | ClauseKind::Verification(name) => Parts::text(format!("{keyword} {}", name.name)),
+        ClauseKind::Edition(text) => Parts::text(format!("{keyword} {}", quote(&text.value))),
+        ClauseKind::Certifiable => Parts::text(keyword.to_string()),
         ClauseKind::Priority(n) => Parts::text(format!("{keyword} {n}")),
         ClauseKind::Label(l) => Parts::text(format!("{keyword} {}", l.name)),
         ClauseKind::Version { name, label, in_force } => {

@@ -595,3 +595,15 @@ fn provisions_headings_and_verification_clauses() {
     assert_eq!(fmt_item(text), expected);
     assert_eq!(fmt_item(expected), expected);
 }
+
+#[test]
+fn catalogs_items_and_confidence() {
+    let text = "catalog  std.demo\n  title en \"D\"\n  standard   \"ISO/IEC 42001:2023\"\n  kind management_system\n  certifiable\n  edition \"1st\"\nitem \"A.6.2.8\"\n  title en \"Logs\"\n";
+    let expected = "catalog std.demo\n  title en \"D\"\n  standard \"ISO/IEC 42001:2023\"\n  kind management_system\n  certifiable\n  edition \"1st\"\n\nitem \"A.6.2.8\"\n  title en \"Logs\"\n";
+    assert_eq!(fmt(text), expected);
+    let text = "obligation n\n  standard \"S\" clause \"1\" relation partial  confidence high\n  crosswalk standard \"S\" relation related source \"x\" confidence low\n\
+                crosswalk n to standard \"S\" clause \"2\" relation partial confidence medium\n";
+    let expected = "obligation n\n  standard \"S\" clause \"1\" relation partial confidence high\n  crosswalk standard \"S\" relation related source \"x\" confidence low\n\n\
+                    crosswalk n to standard \"S\" clause \"2\" relation partial confidence medium\n";
+    assert_eq!(fmt_item(text), expected);
+}

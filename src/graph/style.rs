@@ -51,7 +51,8 @@ impl Kind {
             | ItemKind::Crosswalk
             | ItemKind::Test
             | ItemKind::Provision
-            | ItemKind::Heading => None,
+            | ItemKind::Heading
+            | ItemKind::CatalogItem => None,
         }
     }
 

@@ -357,7 +357,7 @@ fn rows(
                 (Source::Law, false) => "performance",
             }
             .into(),
-            equivalents: n.standards.clone(),
+            equivalents: equivalents(n),
             penalty: n.penalty.clone(),
         };
         row.submit = submit(&row, source);
@@ -401,6 +401,23 @@ fn submit(row: &Row, source: Source) -> Vec<String> {
     out.into_iter().map(String::from).collect()
 }
 
+/// The standards' clauses and controls accepted as helping to meet a norm: those its `standard`
+/// clauses and its crosswalks to standards name, with their catalog titles, except those with the
+/// relation `none`.
+fn equivalents(n: &Norm) -> Vec<StandardRef> {
+    n.also_satisfies
+        .iter()
+        .filter(|a| a.relation.as_deref() != Some("none"))
+        .map(|a| StandardRef {
+            standard: a.standard.clone(),
+            clause: a.clause.clone(),
+            relation: a.relation.clone(),
+            confidence: a.confidence.clone(),
+            title: a.title.clone(),
+        })
+        .collect()
+}
+
 /// Adds the lifecycle of an equivalent norm to its row: the phases, events and periods of both,
 /// the first cadence and metric given, and `SHALL` when either binds.
 fn merge_lifecycle(row: &mut Row, n: &Norm, periods: Vec<RowPeriod>, binding: bool, source: Source) {
@@ -417,6 +434,11 @@ fn merge_lifecycle(row: &mut Row, n: &Norm, periods: Vec<RowPeriod>, binding: bo
         }
     }
     row.periods.extend(periods);
+    for e in equivalents(n) {
+        if !row.equivalents.iter().any(|x| x.standard == e.standard && x.clause == e.clause) {
+            row.equivalents.push(e);
+        }
+    }
     if row.every.is_none() {
         row.every = l.every.clone();
     }

@@ -174,9 +174,15 @@ pub fn cells(row: &Row, party: Party, words: &Words) -> Vec<String> {
         words.get(&format!("req_stage_{}", row.stage)),
         row.equivalents
             .iter()
-            .map(|s| match &s.clause {
-                Some(c) => format!("{} {c}", s.standard),
-                None => s.standard.clone(),
+            .map(|s| {
+                let name = match &s.clause {
+                    Some(c) => format!("{} {c}", s.standard),
+                    None => s.standard.clone(),
+                };
+                match &s.title {
+                    Some(t) if s.clause.is_some() => format!("{name} ({t})"),
+                    _ => name,
+                }
             })
             .collect::<Vec<_>>()
             .join("; "),

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::charts::{STATUSES, Segment, status_bar};
-use crate::outcome::{Assessment, ClassLabel, InstrumentVersion, Jurisdiction, Norm, Question, RoleOutcome};
+use crate::outcome::{
+    AlsoSatisfies, Assessment, ClassLabel, InstrumentVersion, Jurisdiction, Norm, Question, RoleOutcome,
+};
 
 /// One jurisdiction as a report shows it.
 #[derive(Serialize)]
@@ -29,6 +31,16 @@ pub struct JurisdictionView<'a> {
     relevant: Vec<&'a Norm>,
     penalties: Vec<PenaltyGroup>,
     questions: &'a [Question],
+    /// Relevant norms with the standards' clauses and controls that correspond to them.
+    also: Vec<AlsoRow<'a>>,
+}
+
+/// A relevant norm and what in the standards corresponds to it ("also satisfies").
+#[derive(Serialize)]
+struct AlsoRow<'a> {
+    citations: String,
+    title: String,
+    items: &'a [AlsoSatisfies],
 }
 
 /// Gaps that share a penalty.
@@ -102,6 +114,16 @@ pub fn jurisdiction<'a>(a: &'a Assessment, j: &'a Jurisdiction) -> JurisdictionV
         upcoming,
         relevant: j.norms.iter().filter(|n| n.status != "not_applicable").collect(),
         questions: &j.questions,
+        also: j
+            .norms
+            .iter()
+            .filter(|n| n.status != "not_applicable" && !n.also_satisfies.is_empty())
+            .map(|n| AlsoRow {
+                citations: n.citations.join(", "),
+                title: n.title.clone().unwrap_or_else(|| n.id.clone()),
+                items: &n.also_satisfies,
+            })
+            .collect(),
     }
 }
 

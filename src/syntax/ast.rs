@@ -35,7 +35,7 @@ pub struct DateLit {
 pub struct Module {
     /// Doc comments before the header.
     pub docs: Vec<String>,
-    /// `instrument`, `guidance` or `vocabulary`, with its id and clauses.
+    /// `instrument`, `guidance`, `vocabulary` or `catalog`, with its id and clauses.
     pub header: Header,
     /// `use` imports.
     pub uses: Vec<Use>,
@@ -66,6 +66,9 @@ pub enum ModuleKind {
     Guidance,
     /// Shared facts, roles, evidence and definitions.
     Vocabulary,
+    /// The clauses and controls of one standard (`item` declarations), against which `standard`
+    /// clauses and crosswalks to that standard are checked.
+    Catalog,
     /// More declarations of a module declared in another file (`part of eu.ai_act`), so a long
     /// instrument can be kept one file per chapter.
     Part,
@@ -78,6 +81,7 @@ impl ModuleKind {
             ModuleKind::Instrument => "instrument",
             ModuleKind::Guidance => "guidance",
             ModuleKind::Vocabulary => "vocabulary",
+            ModuleKind::Catalog => "catalog",
             ModuleKind::Part => "part of",
         }
     }
@@ -145,6 +149,8 @@ pub enum ItemKind {
     /// `heading "Art. 5"`: a heading of the ledger, covering the provisions from that one to the
     /// next heading.
     Heading,
+    /// `item "A.6.2.8"`: one clause or control of the standard a catalog describes.
+    CatalogItem,
 }
 
 impl ItemKind {
@@ -166,6 +172,7 @@ impl ItemKind {
             ItemKind::Test => "test",
             ItemKind::Provision => "provision",
             ItemKind::Heading => "heading",
+            ItemKind::CatalogItem => "item",
         }
     }
 
@@ -174,6 +181,7 @@ impl ItemKind {
         match self {
             ItemKind::Define => "definition",
             ItemKind::Family => "obligation family",
+            ItemKind::CatalogItem => "catalog item",
             other => other.keyword(),
         }
     }
@@ -197,7 +205,7 @@ pub struct Item {
     /// Which kind.
     pub kind: ItemKind,
     /// Its name (for a test, the quoted title; for a crosswalk, its source rule; for a provision
-    /// or a heading, the quoted citation).
+    /// or a heading, the quoted citation; for a catalog item, its quoted identifier).
     pub name: Ident,
     /// Kind-specific header parts.
     pub head: ItemHead,
@@ -273,6 +281,8 @@ pub struct Crosswalk {
     pub relation: Ident,
     /// The source of the correspondence.
     pub source: Option<Text>,
+    /// `high`, `medium` or `low`: how sure the correspondence is.
+    pub confidence: Option<Ident>,
 }
 
 /// A localized text: `title en "…" [under VERSION]`.
@@ -481,6 +491,8 @@ pub enum ClauseKind {
         part: Option<Text>,
         /// How it relates.
         relation: Option<Ident>,
+        /// `high`, `medium` or `low`: how sure the correspondence is.
+        confidence: Option<Ident>,
     },
     /// `crosswalk TARGET relation REL [source "…"]`
     Crosswalk(Crosswalk),
@@ -541,6 +553,12 @@ pub enum ClauseKind {
     Status(Ident),
     /// `verification secondary`: how far the source a rule or provision rests on is verified.
     Verification(Ident),
+    /// `kind management_system`: what kind of document a catalog's standard is.
+    Kind(Ident),
+    /// `certifiable`: an organisation can be certified against the catalog's standard.
+    Certifiable,
+    /// `edition "1st edition, 2023-12"`: the edition of the catalog's standard.
+    Edition(Text),
     /// `expect RULE OUTCOME`
     Expect {
         /// The rule.
@@ -595,6 +613,9 @@ impl ClauseKind {
             ClauseKind::Metric(_) => "metric",
             ClauseKind::Status(_) => "status",
             ClauseKind::Verification(_) => "verification",
+            ClauseKind::Kind(_) => "kind",
+            ClauseKind::Certifiable => "certifiable",
+            ClauseKind::Edition(_) => "edition",
         }
     }
 }

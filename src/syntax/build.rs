@@ -202,6 +202,7 @@ impl Builder {
         let kind = match first(&header_pair, Rule::module_kind)?.into_inner().next()?.as_rule() {
             Rule::k_vocabulary => ModuleKind::Vocabulary,
             Rule::k_guidance => ModuleKind::Guidance,
+            Rule::k_catalog => ModuleKind::Catalog,
             Rule::part_of => ModuleKind::Part,
             _ => ModuleKind::Instrument,
         };
@@ -263,10 +264,11 @@ impl Builder {
                 let xw = self.crosswalk(&decl)?;
                 (ItemKind::Crosswalk, from, ItemHead::Crosswalk(xw))
             }
-            Rule::test_decl | Rule::provision_decl | Rule::heading_decl => {
+            Rule::test_decl | Rule::provision_decl | Rule::heading_decl | Rule::item_decl => {
                 let kind = match decl.as_rule() {
                     Rule::provision_decl => ItemKind::Provision,
                     Rule::heading_decl => ItemKind::Heading,
+                    Rule::item_decl => ItemKind::CatalogItem,
                     _ => ItemKind::Test,
                 };
                 let t = self.text(&first(&decl, Rule::string)?);
@@ -327,7 +329,13 @@ impl Builder {
         };
         let relation = self.ident(&first(&first(pair, Rule::relation)?, Rule::ident)?);
         let source = first(pair, Rule::xw_source).and_then(|s| first(&s, Rule::string)).map(|t| self.text(&t));
-        Some(Crosswalk { target, relation, source })
+        let confidence = self.confidence(pair);
+        Some(Crosswalk { target, relation, source, confidence })
+    }
+
+    /// The word of a `confidence` part, if any.
+    fn confidence(&self, pair: &Pair<'_, Rule>) -> Option<Ident> {
+        first(pair, Rule::confidence).and_then(|c| first(&c, Rule::ident)).map(|i| self.ident(&i))
     }
 
     fn clauses(&mut self, pair: &Pair<'_, Rule>) -> Vec<Clause> {
@@ -399,6 +407,7 @@ impl Builder {
                 name: self.text(&self.need(p, Rule::string, "a standard reference")?),
                 part: first(p, Rule::std_part).and_then(|s| first(&s, Rule::string)).map(|t| self.text(&t)),
                 relation: first(p, Rule::relation).and_then(|r| first(&r, Rule::ident)).map(|i| self.ident(&i)),
+                confidence: self.confidence(p),
             },
             Rule::crosswalk_c => ClauseKind::Crosswalk(
                 self.crosswalk(p).ok_or_else(|| self.missing(p, "a crosswalk target and relation"))?,
@@ -439,6 +448,9 @@ impl Builder {
             Rule::informative_c => ClauseKind::Informative,
             Rule::metric_c => ClauseKind::Metric(self.localized(p)?),
             Rule::status_c => ClauseKind::Status(self.ident(&self.need(p, Rule::ident, "a status")?)),
+            Rule::kind_c => ClauseKind::Kind(self.ident(&self.need(p, Rule::ident, "a kind of standard")?)),
+            Rule::certifiable_c => ClauseKind::Certifiable,
+            Rule::edition_c => ClauseKind::Edition(self.text(&self.need(p, Rule::string, "an edition")?)),
             Rule::verification_c => {
                 ClauseKind::Verification(self.ident(&self.need(p, Rule::ident, "a verification level")?))
             }

@@ -28,18 +28,22 @@ pub const RESERVED: &[&str] = &[
     "as",
     "as_of",
     "binds",
+    "catalog",
+    "certifiable",
     "cite",
+    "confidence",
     "crosswalk",
     "deemed",
     "define",
     "derogation",
+    "edition",
     "effort",
     "event",
     "every",
     "evidence",
+    "examples",
     "exception",
     "exemption",
-    "examples",
     "expect",
     "fact",
     "false",
@@ -57,7 +61,9 @@ pub const RESERVED: &[&str] = &[
     "informative",
     "instrument",
     "is",
+    "item",
     "jurisdiction",
+    "kind",
     "label",
     "met",
     "metric",
@@ -116,8 +122,9 @@ fn declared_name(chunk: &str) -> Option<String> {
     let mut words = line.split_whitespace();
     let first = words.next()?;
     let name = words.next()?;
-    let declares_a_name = ["instrument", "guidance", "vocabulary"].contains(&first)
-        || (scan::ITEM_KEYWORDS.contains(&first) && !["crosswalk", "test", "provision", "heading"].contains(&first));
+    let declares_a_name = ["instrument", "guidance", "vocabulary", "catalog"].contains(&first)
+        || (scan::ITEM_KEYWORDS.contains(&first)
+            && !["crosswalk", "test", "provision", "heading", "item"].contains(&first));
     declares_a_name.then(|| name.trim_end_matches(':').to_string())
 }
 
@@ -302,12 +309,13 @@ fn describe(rule: Rule) -> String {
         | Rule::norm_decl
         | Rule::exception_decl
         | Rule::provision_decl
-        | Rule::heading_decl => {
+        | Rule::heading_decl
+        | Rule::item_decl => {
             "a declaration (fact, define, role, evidence, family, event, obligation, prohibition, exception, test, …)"
                 .into()
         }
         Rule::header | Rule::module_kind | Rule::file_header => {
-            "the module's header (`instrument NAME`, `guidance NAME` or `vocabulary NAME`)".into()
+            "the module's header (`instrument NAME`, `guidance NAME`, `vocabulary NAME` or `catalog NAME`)".into()
         }
         Rule::module_id => "a module name such as `eu.ai_act`".into(),
         Rule::use_decl => "`use`".into(),
@@ -327,6 +335,7 @@ fn describe(rule: Rule) -> String {
         Rule::ex_cell | Rule::ex_blank => "a cell (a value, an outcome or `-`)".into(),
         Rule::ex_column | Rule::ex_evidence => "a column heading (`as_of`, a fact, `evidence NAME` or a rule)".into(),
         Rule::relation => "`relation`".into(),
+        Rule::confidence => "`confidence`".into(),
         Rule::doc => "a doc comment".into(),
         _ => format!("`{name}`"),
     }

@@ -44,6 +44,7 @@ pub(super) const ITEM_KEYWORDS: &[&str] = &[
     "test",
     "provision",
     "heading",
+    "item",
 ];
 
 fn starts_item(line: &str) -> bool {

@@ -223,7 +223,7 @@ fn a_missing_header_is_a_syntax_error() {
     assert!(p.module.is_none());
     assert_eq!(p.diags.len(), 1);
     assert!(
-        p.diags[0].message.contains("`instrument NAME`, `guidance NAME` or `vocabulary NAME`"),
+        p.diags[0].message.contains("`instrument NAME`, `guidance NAME`, `vocabulary NAME` or `catalog NAME`"),
         "{}",
         p.diags[0].message
     );
@@ -315,4 +315,30 @@ fn provisions_and_headings_are_items_named_by_a_citation() {
     assert!(matches!(&m.items[1].clauses[2].kind, ClauseKind::Verification(v) if v.name == "secondary"));
     // The citation is a quoted text: a bare name is a syntax error.
     assert_eq!(codes("instrument t\nprovision art_5\n  status pending\n"), vec!["N0001"]);
+}
+
+#[test]
+fn catalogs_have_items_named_by_an_identifier_and_confidence_ends_a_correspondence() {
+    let m = parse_ok(
+        "catalog std.demo\n  standard \"ISO/IEC 42001:2023\"\n  kind management_system\n  certifiable\n  \
+         edition \"1st\"\n\nitem \"A.6.2.8\"\n  title en \"Logs\"\n",
+    );
+    assert_eq!(m.header.kind, ModuleKind::Catalog);
+    assert!(matches!(&m.header.clauses[1].kind, ClauseKind::Kind(k) if k.name == "management_system"));
+    assert!(matches!(m.header.clauses[2].kind, ClauseKind::Certifiable));
+    assert!(matches!(&m.header.clauses[3].kind, ClauseKind::Edition(e) if e.value == "1st"));
+    assert_eq!(m.items[0].kind, ItemKind::CatalogItem);
+    assert_eq!(m.items[0].name.name, "A.6.2.8");
+    let m = parse_ok(
+        "instrument t\nobligation n\n  standard \"S\" clause \"1\" relation partial confidence high\n\n\
+         crosswalk n to standard \"S\" relation related source \"x\" confidence low\n",
+    );
+    assert!(
+        matches!(&m.items[0].clauses[0].kind, ClauseKind::Standard { confidence: Some(c), .. } if c.name == "high")
+    );
+    assert!(
+        matches!(&m.items[1].head, ItemHead::Crosswalk(x) if x.confidence.as_ref().is_some_and(|c| c.name == "low"))
+    );
+    // Confidence comes last: before the relation it is a syntax error.
+    assert_eq!(codes("instrument t\nobligation n\n  standard \"S\" confidence high relation partial\n"), vec!["N0001"]);
 }

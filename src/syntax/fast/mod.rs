@@ -191,6 +191,7 @@ impl Parser<'_> {
             "instrument" => ModuleKind::Instrument,
             "guidance" => ModuleKind::Guidance,
             "vocabulary" => ModuleKind::Vocabulary,
+            "catalog" => ModuleKind::Catalog,
             "part" => ModuleKind::Part,
             _ => return None,
         };
@@ -293,10 +294,11 @@ impl Parser<'_> {
                 self.skip();
                 (ItemKind::Crosswalk, from, ItemHead::Crosswalk(self.crosswalk_rest()?))
             }
-            "test" | "provision" | "heading" => {
+            "test" | "provision" | "heading" | "item" => {
                 let kind = match word {
                     "test" => ItemKind::Test,
                     "provision" => ItemKind::Provision,
+                    "item" => ItemKind::CatalogItem,
                     _ => ItemKind::Heading,
                 };
                 self.kw(word);
@@ -370,7 +372,7 @@ impl Parser<'_> {
         Some(Variant { name, labels })
     }
 
-    /// What follows `to` in a crosswalk: `xw_target ~ relation ~ xw_source?`.
+    /// What follows `to` in a crosswalk: `xw_target ~ relation ~ xw_source? ~ confidence?`.
     fn crosswalk_rest(&mut self) -> Option<Crosswalk> {
         let target = match self.attempt(|p| {
             if !p.kw("standard") {
@@ -390,7 +392,14 @@ impl Parser<'_> {
             p.kw_then("source")?;
             p.string()
         });
-        Some(Crosswalk { target, relation, source })
+        let confidence = self.optional(Self::confidence);
+        Some(Crosswalk { target, relation, source, confidence })
+    }
+
+    /// `confidence`: `confidence NAME`.
+    fn confidence(&mut self) -> Option<Ident> {
+        self.kw_then("confidence")?;
+        self.ident()
     }
 
     /// `std_part`: `clause "…"`.
@@ -552,19 +561,21 @@ impl Parser<'_> {
                 let name = self.string()?;
                 let part = self.optional(Self::std_part);
                 let relation = self.optional(Self::relation);
-                ClauseKind::Standard { name, part, relation }
+                let confidence = self.optional(Self::confidence);
+                ClauseKind::Standard { name, part, relation, confidence }
             }
             "crosswalk" => {
                 self.kw_then(word)?;
                 ClauseKind::Crosswalk(self.crosswalk_rest()?)
             }
-            "severity" | "label" | "status" | "verification" => {
+            "severity" | "label" | "status" | "verification" | "kind" => {
                 self.kw_then(word)?;
                 let i = self.ident()?;
                 match word {
                     "severity" => ClauseKind::Severity(i),
                     "label" => ClauseKind::Label(i),
                     "status" => ClauseKind::Status(i),
+                    "kind" => ClauseKind::Kind(i),
                     _ => ClauseKind::Verification(i),
                 }
             }
@@ -598,6 +609,10 @@ impl Parser<'_> {
             "source" => {
                 self.kw_then(word)?;
                 ClauseKind::Source(self.string()?)
+            }
+            "edition" => {
+                self.kw_then(word)?;
+                ClauseKind::Edition(self.string()?)
             }
             "as_of" => {
                 self.kw_then(word)?;
@@ -644,6 +659,10 @@ impl Parser<'_> {
             "informative" => {
                 self.kw(word).then_some(())?;
                 ClauseKind::Informative
+            }
+            "certifiable" => {
+                self.kw(word).then_some(())?;
+                ClauseKind::Certifiable
             }
             "examples" => {
                 self.kw_then(word)?;

@@ -104,11 +104,9 @@ fn norma_blocks(markdown: &str) -> Vec<String> {
 
 /// Whether a block is a whole module (its first code line is a header).
 fn is_module(block: &str) -> bool {
-    block
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("//"))
-        .is_some_and(|l| ["instrument ", "guidance ", "vocabulary ", "part of "].iter().any(|k| l.starts_with(k)))
+    block.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("//")).is_some_and(|l| {
+        ["instrument ", "guidance ", "vocabulary ", "catalog ", "part of "].iter().any(|k| l.starts_with(k))
+    })
 }
 
 /// Every `.norma` text of the repository: files, the documentation's examples and the benchmark's
