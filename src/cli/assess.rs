@@ -8,7 +8,6 @@ use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 
 use norma::diagnostics::{self, Code, Diagnostic};
-use norma::facts::MAX_FACTS_BYTES;
 use norma::outcome::Assessment;
 use norma::report::{Places, ReportError, Templates};
 use norma::source::Sources;
@@ -172,7 +171,7 @@ pub fn load_engine(paths: &[PathBuf]) -> Result<Engine, u8> {
         }
         norma::embedded::add_missing_imports(&mut sources);
     }
-    Engine::from_sources(sources).map_err(|(sources, diags)| {
+    Engine::from_sources_with(sources, super::limits().clone()).map_err(|(sources, diags)| {
         err(&diagnostics::render_human(&sources, &diags, false));
         err("the policies have errors; run `norma check` on them\n");
         USAGE
@@ -199,9 +198,10 @@ pub(super) fn read_text(path: &Path) -> Result<String, u8> {
 pub(super) fn load_text(path: &Path) -> Loaded<String> {
     let fail = |message: String| Box::new(Diagnostic::general(Code::FactsSyntax, message));
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
-    if meta.len() > MAX_FACTS_BYTES as u64 {
+    let max = super::limits().facts_bytes;
+    if meta.len() > max as u64 {
         return Err(fail(format!(
-            "`{}` is {} bytes; facts files are limited to {MAX_FACTS_BYTES} bytes",
+            "`{}` is {} bytes; facts files are limited to {max} bytes (raise the limit: `--limit facts-bytes=N`)",
             path.display(),
             meta.len()
         )));
@@ -244,7 +244,7 @@ pub(super) fn template_overrides(dir: Option<&Path>) -> Result<Templates, u8> {
             overrides.insert((*name).to_string(), text);
         }
     }
-    Ok(Templates::with_overrides(overrides))
+    Ok(Templates::with_overrides(overrides).within(super::limits()))
 }
 
 /// Where and how `assess` writes its report.
@@ -266,9 +266,10 @@ fn add_responses(engine: &mut Engine, facts: &mut FactsFile, path: &Path) -> Res
         USAGE
     };
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
-    if meta.len() > MAX_FACTS_BYTES as u64 {
+    let max = super::limits().facts_bytes;
+    if meta.len() > max as u64 {
         return Err(fail(format!(
-            "`{}` is {} bytes; response forms are limited to {MAX_FACTS_BYTES} bytes",
+            "`{}` is {} bytes; response forms are limited to {max} bytes (raise the limit: `--limit facts-bytes=N`)",
             path.display(),
             meta.len()
         )));

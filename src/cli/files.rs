@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use norma::diagnostics::{Code, Diagnostic};
-use norma::limits::{MAX_FACTS_FILES, MAX_FILE_BYTES, MAX_FILES};
 use norma::source::Sources;
 
 /// The result of reading input: a diagnostic (boxed, it is large) when the input is unusable.
@@ -30,10 +29,14 @@ pub fn policy_files(paths: &[PathBuf]) -> Loaded<Vec<PathBuf>> {
             out.push(p.clone());
         }
     }
-    if out.len() > MAX_FILES {
+    let max = super::limits().files;
+    if out.len() > max {
         return Err(fail(
             Code::TooLarge,
-            format!("{} policy files were found; at most {MAX_FILES} are read in one run", out.len()),
+            format!(
+                "{} policy files were found; at most {max} are read in one run (raise the limit: `--limit files=N`)",
+                out.len()
+            ),
         ));
     }
     Ok(out)
@@ -76,11 +79,12 @@ pub fn read_into(sources: &mut Sources, files: &[PathBuf]) -> Loaded<()> {
     for f in files {
         let unreadable = |why: String| fail(Code::Unreadable, format!("cannot read `{}`: {why}", f.display()));
         let meta = fs::metadata(f).map_err(|e| unreadable(e.to_string()))?;
-        if meta.len() > MAX_FILE_BYTES as u64 {
+        let max = super::limits().file_bytes;
+        if meta.len() > max as u64 {
             return Err(fail(
                 Code::TooLarge,
                 format!(
-                    "`{}` is {} bytes; policy files are limited to {MAX_FILE_BYTES} bytes",
+                    "`{}` is {} bytes; policy files are limited to {max} bytes (raise the limit: `--limit file-bytes=N`)",
                     f.display(),
                     meta.len()
                 ),
@@ -118,8 +122,12 @@ pub fn facts_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         found.sort();
         out.extend(found);
     }
-    if out.len() > MAX_FACTS_FILES {
-        return Err(format!("{} facts files were given; at most {MAX_FACTS_FILES} are assessed in one run", out.len()));
+    let max = super::limits().facts_files;
+    if out.len() > max {
+        return Err(format!(
+            "{} facts files were given; at most {max} are assessed in one run (raise the limit: `--limit facts-files=N`)",
+            out.len()
+        ));
     }
     Ok(out)
 }

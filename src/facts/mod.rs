@@ -18,8 +18,7 @@ use crate::source::{FileId, Sources, Span};
 use crate::value::{Duration, TimeUnit, Value};
 use yaml::{Node, span_of};
 
-/// The largest facts file read, in bytes.
-pub const MAX_FACTS_BYTES: usize = 2 * 1024 * 1024;
+pub use crate::limits::MAX_FACTS_BYTES;
 
 /// Evidence as the facts file records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,18 +83,33 @@ pub fn load_beside(
     policy: &Policy,
     sections: &[&str],
 ) -> Result<Facts, Vec<Diagnostic>> {
+    load_with(sources, file, policy, sections, &crate::limits::Limits::default())
+}
+
+/// [`load_beside`] within `limits` (the file's size and number of values).
+pub fn load_with(
+    sources: &Sources,
+    file: FileId,
+    policy: &Policy,
+    sections: &[&str],
+    limits: &crate::limits::Limits,
+) -> Result<Facts, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
     let text = src.text.as_str();
     let whole = Span::new(file, 0, 0);
-    if text.len() > MAX_FACTS_BYTES {
+    if text.len() > limits.facts_bytes {
         return Err(vec![
             Diagnostic::error(
                 Code::FactsSyntax,
                 whole,
-                format!("this facts file is {} bytes; facts files are limited to {MAX_FACTS_BYTES} bytes", text.len()),
+                format!(
+                    "this facts file is {} bytes; facts files are limited to {} bytes",
+                    text.len(),
+                    limits.facts_bytes
+                ),
             )
             .label("too large")
-            .help("a facts file describes one system; split several systems into several files"),
+            .help("a facts file describes one system; split several systems into several files (or raise the limit: `--limit facts-bytes=N`)"),
         ]);
     }
     if let Some(at) = text.find('\0') {
@@ -109,7 +123,7 @@ pub fn load_beside(
             .help("facts files are YAML text; save the file as UTF-8 text"),
         ]);
     }
-    let root = match yaml::parse(text) {
+    let root = match yaml::parse_limited(text, limits.facts) {
         Ok(r) => r,
         Err(e) => return Err(vec![yaml_error(file, text, &e)]),
     };

@@ -133,8 +133,13 @@ pub const MAX_DEPTH: usize = 16;
 /// Parses `text` with the YAML budgets on, duplicate keys refused and only `true`/`false` as
 /// booleans.
 pub fn parse(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
+    parse_limited(text, crate::limits::MAX_FACT_VALUES)
+}
+
+/// [`parse`] with at most `max_values` values (mappings, lists and scalars).
+pub fn parse_limited(text: &str, max_values: usize) -> Result<Spanned<Node>, serde_saphyr::Error> {
     // A facts file nests a few levels; a shallow bound keeps the reader's recursion small.
-    let budget = serde_saphyr::budget! { max_depth: MAX_DEPTH, flow_nesting_limit: MAX_DEPTH };
+    let budget = serde_saphyr::budget! { max_depth: MAX_DEPTH, flow_nesting_limit: MAX_DEPTH, max_nodes: max_values };
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
         strict_booleans: true,
