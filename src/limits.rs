@@ -26,7 +26,7 @@ pub const MAX_DIAGNOSTICS_PER_FILE: usize = 200;
 pub const MAX_FACTS_BYTES: usize = 2 * 1024 * 1024;
 
 /// Most YAML values (mappings, lists and scalars) in one facts file or response form.
-pub const MAX_FACT_VALUES: usize = 250_000;
+pub const MAX_FACT_VALUES: usize = 50_000;
 
 /// Most rules (definitions, norms, exceptions, roles, evidence kinds and facts) in one policy set.
 pub const MAX_RULES: usize = 100_000;

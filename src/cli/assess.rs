@@ -207,7 +207,9 @@ pub(super) fn load_text(path: &Path) -> Loaded<String> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|_| fail(format!("`{}` is not UTF-8 text", path.display())))
+    String::from_utf8(bytes)
+        .map(super::files::without_bom)
+        .map_err(|_| fail(format!("`{}` is not UTF-8 text", path.display())))
 }
 
 pub(super) fn emit(text: &str, out_file: Option<&Path>) -> u8 {

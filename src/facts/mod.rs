@@ -123,9 +123,20 @@ pub fn load_with(
             .help("facts files are YAML text; save the file as UTF-8 text"),
         ]);
     }
+    if let Some((at, c, what)) = crate::syntax::hygiene::first_hidden(text) {
+        return Err(vec![
+            Diagnostic::error(
+                Code::FactsSyntax,
+                Span::new(file, at, at + c.len_utf8()),
+                format!("the facts file contains a {what} (U+{:04X})", c as u32),
+            )
+            .label(what)
+            .help("remove it: such characters are invisible and could make a report read differently from the facts"),
+        ]);
+    }
     let root = match yaml::parse_limited(text, limits.facts) {
         Ok(r) => r,
-        Err(e) => return Err(vec![yaml_error(file, text, &e)]),
+        Err(e) => return Err(vec![yaml_error(file, text, &e, limits.facts)]),
     };
     let mut reader = Reader { file, text, policy, facts: Facts::default(), diags: Vec::new() };
     match &root.value {
@@ -151,7 +162,7 @@ pub fn load_with(
     if reader.diags.is_empty() { Ok(reader.facts) } else { Err(reader.diags) }
 }
 
-fn yaml_error(file: FileId, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+fn yaml_error(file: FileId, text: &str, e: &serde_saphyr::Error, max_values: usize) -> Diagnostic {
     let span = match e.location() {
         Some(loc) if loc.line() > 0 => {
             let spanned = Spanned::new((), loc, loc);
@@ -159,9 +170,7 @@ fn yaml_error(file: FileId, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
         }
         _ => Span::new(file, 0, 0),
     };
-    let message = e.without_snippet().to_string();
-    let first = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
-    Diagnostic::error(Code::FactsSyntax, span, format!("the facts file is not valid YAML: {first}"))
+    Diagnostic::error(Code::FactsSyntax, span, yaml::explain(e, "the facts file", max_values))
         .label("here")
         .help("check the indentation and quoting; YAML nesting, aliases and size are limited to keep reading safe")
 }

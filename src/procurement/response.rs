@@ -369,6 +369,15 @@ pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Res
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
     let text = src.text.as_str();
     let mut problems = Problems { name: &src.name, diags: Vec::new() };
+    if let Some((at, c, what)) = crate::syntax::hygiene::first_hidden(text) {
+        problems.push(
+            &Place::Yaml(Span::new(file, at, at + c.len_utf8())),
+            format!("the response form contains a {what} (U+{:04X})", c as u32),
+            what,
+            "remove it: such characters are invisible and could make a report read differently from the answers".into(),
+        );
+        return Err(problems.diags);
+    }
     let root = match yaml::parse(text) {
         Ok(r) => r,
         Err(e) => {
@@ -376,11 +385,9 @@ pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Res
                 Some(loc) if loc.line() > 0 => span_of(file, &Spanned::new((), loc, loc), text),
                 _ => Span::new(file, 0, 0),
             };
-            let message = e.without_snippet().to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
             problems.push(
                 &Place::Yaml(span),
-                format!("the response form is not valid YAML: {first}"),
+                yaml::explain(&e, "the response form", crate::limits::MAX_FACT_VALUES),
                 "here",
                 "check the indentation and quoting".into(),
             );

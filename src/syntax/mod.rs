@@ -3,6 +3,7 @@
 pub mod ast;
 mod build;
 mod fast;
+pub mod hygiene;
 mod scan;
 
 use std::num::NonZeroUsize;
@@ -154,6 +155,7 @@ fn parse_with(file: FileId, text: &str, fast_path: bool, max_bytes: usize) -> Pa
         .help("split the instrument into several files, e.g. one per chapter (or raise the limit: `--limit file-bytes=N`)");
         return Parsed { module: None, diags: vec![d], broken: Vec::new() };
     }
+    diags.extend(hygiene::check(file, text));
     let scanned = scan::scan(text);
     let comments = scanned
         .comments

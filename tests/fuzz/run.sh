@@ -2,7 +2,9 @@
 # Runs the fuzz targets: `tests/fuzz/run.sh TARGET SECONDS` runs one, `tests/fuzz/run.sh all
 # SECONDS` runs each in turn. Seed corpora are built from policies/, examples/ and tests/ into
 # tests/fuzz/corpus/TARGET (not committed); crashes land in tests/fuzz/artifacts/TARGET. Needs the
-# nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Not run in CI.
+# nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). FUZZ_TARGET_DIR, if set, is the
+# build folder (to share builds between copies of the tree); NORMA_BIN, if set, the `norma`
+# binary that writes the XLSX seeds. Not run in CI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 fuzz="$root/tests/fuzz"
@@ -36,17 +38,22 @@ seed() {
       cp "$root"/tests/procurement/*.response.yaml "$dir"/ 2>/dev/null || true
       # Filled XLSX forms, written by norma itself.
       for p in "$root"/examples/procurement/*.yaml; do
-        (cd "$root" && cargo run --quiet -- requirements "$p" --format xlsx --out "$dir/$(basename "$p" .yaml).xlsx") || true
+        if [ -n "${NORMA_BIN:-}" ]; then
+          "$NORMA_BIN" requirements "$p" --format xlsx --out "$dir/$(basename "$p" .yaml).xlsx" || true
+        else
+          (cd "$root" && cargo run --quiet -- requirements "$p" --format xlsx --out "$dir/$(basename "$p" .yaml).xlsx") || true
+        fi
       done ;;
   esac
 }
 
 run() {
   local t="$1"
+  shift
   seed "$t"
   mkdir -p "$fuzz/artifacts/$t" "$fuzz/logs"
   echo "== $t for ${seconds}s (log: tests/fuzz/logs/$t.log)"
-  (cd "$root" && cargo +nightly fuzz run --fuzz-dir tests/fuzz "$t" "$fuzz/corpus/$t" -- \
+  (cd "$root" && cargo +nightly fuzz run --fuzz-dir tests/fuzz ${FUZZ_TARGET_DIR:+--target-dir "$FUZZ_TARGET_DIR"} "$t" "$fuzz/corpus/$t" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
     -artifact_prefix="$fuzz/artifacts/$t/" "$@") 2>&1 | tee "$fuzz/logs/$t.log" | grep -E '^(#[0-9]+.*(pulse|DONE)|==[0-9]+==|SUMMARY|Done)' || true
   grep -E '^(Done|stat::number_of_executed_units)' "$fuzz/logs/$t.log" || true
