@@ -236,10 +236,22 @@ pub(super) fn template_overrides(dir: Option<&Path>) -> Result<Templates, u8> {
         if !dir.is_dir() {
             return Err(usage(format!("`{}` is not a folder of templates", dir.display())));
         }
+        let root = std::fs::canonicalize(dir)
+            .map_err(|e| usage(format!("cannot read the templates folder `{}`: {e}", dir.display())))?;
         for (name, _) in norma::report::EMBEDDED {
             let path = dir.join(name);
             if !path.is_file() {
                 continue;
+            }
+            // A template is read from the folder itself: a link leading elsewhere is refused.
+            let real = std::fs::canonicalize(&path)
+                .map_err(|e| usage(format!("cannot read the template `{}`: {e}", path.display())))?;
+            if !real.starts_with(&root) {
+                return Err(usage(format!(
+                    "the template `{}` is a link to `{}`, outside the templates folder; copy the file into the folder instead",
+                    path.display(),
+                    real.display()
+                )));
             }
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| usage(format!("cannot read the template `{}`: {e}", path.display())))?;
