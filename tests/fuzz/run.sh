@@ -47,6 +47,16 @@ seed() {
   esac
 }
 
+# The longest input tried per target: short enough for many executions a second, long enough
+# for several declarations, a facts file or a small workbook.
+max_len() {
+  case "$1" in
+    assess) echo 16384 ;;
+    responses) echo 65536 ;;
+    *) echo 8192 ;;
+  esac
+}
+
 run() {
   local t="$1"
   shift
@@ -54,7 +64,7 @@ run() {
   mkdir -p "$fuzz/artifacts/$t" "$fuzz/logs"
   echo "== $t for ${seconds}s (log: tests/fuzz/logs/$t.log)"
   (cd "$root" && cargo +nightly fuzz run --fuzz-dir tests/fuzz ${FUZZ_TARGET_DIR:+--target-dir "$FUZZ_TARGET_DIR"} "$t" "$fuzz/corpus/$t" -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len="$(max_len "$t")" \
     -artifact_prefix="$fuzz/artifacts/$t/" "$@") 2>&1 | tee "$fuzz/logs/$t.log" | grep -E '^(#[0-9]+.*(pulse|DONE)|==[0-9]+==|SUMMARY|Done)' || true
   grep -E '^(Done|stat::number_of_executed_units)' "$fuzz/logs/$t.log" || true
 }
