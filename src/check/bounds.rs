@@ -115,3 +115,38 @@ pub fn import_depth(policy: &Policy) -> usize {
     }
     depth.into_iter().max().unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::limits::Limits;
+    use crate::source::Sources;
+
+    fn policy(files: &[&str]) -> crate::model::Policy {
+        let mut sources = Sources::new();
+        for (i, text) in files.iter().enumerate() {
+            sources.add(format!("{i}.norma"), *text);
+        }
+        crate::check_sources(&sources).0
+    }
+
+    #[test]
+    fn import_chains_are_measured_without_looping_on_cycles() {
+        let chain = policy(&["vocabulary a\nuse b\n", "vocabulary b\nuse c\n", "vocabulary c\n"]);
+        assert_eq!(super::import_depth(&chain), 3);
+        let cycle = policy(&["vocabulary a\nuse b\n", "vocabulary b\nuse a\n"]);
+        assert_eq!(super::import_depth(&cycle), 2);
+        let limits = Limits { import_depth: 2, ..Limits::default() };
+        let diags = super::check(&chain, &limits);
+        assert!(diags.iter().any(|d| d.message.contains("chained 3 modules deep")), "{diags:?}");
+    }
+
+    #[test]
+    fn steps_count_every_expression_node() {
+        let p = policy(&["vocabulary a\n\nfact x : bool\n\ndefine d\n  = x and not x\n"]);
+        assert_eq!(super::steps(&p), 4, "and, x, not, x");
+        let limits = Limits { steps: 3, rules: 1, ..Limits::default() };
+        let messages: Vec<String> = super::check(&p, &limits).into_iter().map(|d| d.message).collect();
+        assert!(messages.iter().any(|m| m.contains("4 evaluation steps; the limit is 3")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("declares 2 rules and facts; the limit is 1")), "{messages:?}");
+    }
+}
