@@ -12,10 +12,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-/// The time one case may take: the issue's bound, one second, in a release build (`cargo test
-/// --release --test hostile`; docs/robustness.md has the figures). A debug build on a loaded
-/// machine runs several times slower, so it gets a guard of three seconds.
-const BUDGET: Duration = if cfg!(debug_assertions) { Duration::from_secs(3) } else { Duration::from_secs(1) };
+/// The time one case may take: the issue's bound, one second, for a release binary (`cargo
+/// test --release --test hostile`, or `NORMA_HOSTILE_BIN=target/release/norma cargo test --test
+/// hostile`; docs/robustness.md has the figures). A debug binary on a loaded machine runs several
+/// times slower, so it gets a guard of three seconds.
+fn budget() -> Duration {
+    if cfg!(debug_assertions) && std::env::var_os("NORMA_HOSTILE_BIN").is_none() {
+        Duration::from_secs(3)
+    } else {
+        Duration::from_secs(1)
+    }
+}
+
+/// The binary under test: `norma` as built with the tests, or `NORMA_HOSTILE_BIN`.
+fn binary() -> std::ffi::OsString {
+    std::env::var_os("NORMA_HOSTILE_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_norma").into())
+}
 
 /// The timed tests run one at a time, so that they do not slow each other down.
 static TIMED: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -27,7 +39,7 @@ fn dir() -> PathBuf {
 /// Runs `norma` with `args` in the repository root, timed.
 fn run(args: &[&str]) -> (Output, Duration) {
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_norma"))
+    let out = Command::new(binary())
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -110,8 +122,8 @@ fn verdict(name: &str, out: &Output, took: Duration, exit: i32, phrase: &str, ht
     if html && raw_markup(&stdout) {
         return Some(format!("{name}: a fact's value became markup in the report"));
     }
-    if took > BUDGET {
-        return Some(format!("{name}: took {} ms, more than {} ms", took.as_millis(), BUDGET.as_millis()));
+    if took > budget() {
+        return Some(format!("{name}: took {} ms, more than {} ms", took.as_millis(), budget().as_millis()));
     }
     None
 }
@@ -132,6 +144,7 @@ fn every_hostile_file_is_refused_clearly_or_rendered_safely_within_a_second() {
     assert!(cases.len() >= 60, "the suite holds {} files; the issue asks for at least 60", cases.len());
     let mut failures = Vec::new();
     let mut slowest = (Duration::ZERO, String::new());
+    let mut times = Vec::new();
     for c in &cases {
         let path = format!("tests/hostile/{}", c.file);
         let args = arguments(&c.command, &path);
@@ -140,13 +153,16 @@ fn every_hostile_file_is_refused_clearly_or_rendered_safely_within_a_second() {
         if took > slowest.0 {
             slowest = (took, c.file.clone());
         }
+        times.push(took);
         let html = c.command == "html" || c.command == "md";
         failures.extend(verdict(&c.file, &out, took, c.exit, &c.phrase, html));
     }
+    times.sort();
     println!(
-        "hostile files: {} tried, {} passed; slowest {} ms ({})",
+        "hostile files: {} tried, {} passed; median {} ms, slowest {} ms ({})",
         cases.len(),
         cases.len() - failures.len(),
+        times.get(times.len() / 2).map_or(0, Duration::as_millis),
         slowest.0.as_millis(),
         slowest.1
     );
@@ -211,11 +227,22 @@ fn large_inputs_and_limits_are_refused_with_the_limit_to_raise_within_a_second()
         (vec!["assess", "examples/cv-screening.yaml", "--limit", "rules=1000000"], 0, "It is not legal advice"),
     ];
     let mut failures = Vec::new();
+    let mut slowest = (Duration::ZERO, String::new());
     for (args, exit, phrase) in &cases {
         let (out, took) = run(args);
         let name = args.join(" ");
+        if took > slowest.0 {
+            slowest = (took, name.clone());
+        }
         failures.extend(verdict(&name, &out, took, *exit, phrase, args.contains(&"html")));
     }
+    println!(
+        "generated inputs and limits: {} tried, {} passed; slowest {} ms ({})",
+        cases.len(),
+        cases.len() - failures.len(),
+        slowest.0.as_millis(),
+        slowest.1
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     // A genuine file above a limit passes once the limit is raised (not timed: reading 3 MB of
     // text takes longer than a second in a debug build on a loaded machine).
@@ -236,7 +263,7 @@ fn run_with_file_limit(kib: u32, dir: &Path, args: &[&str], stdin: &str) -> Outp
     let mut child = Command::new("bash")
         .arg("-c")
         .arg(script)
-        .arg(env!("CARGO_BIN_EXE_norma"))
+        .arg(binary())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
