@@ -364,6 +364,21 @@ impl YamlForm<'_> {
     }
 }
 
+/// The most a response workbook may unpack to, in bytes: a filled annex unpacks to well under a
+/// megabyte, a ZIP bomb to gigabytes.
+pub const MAX_XLSX_UNPACKED: u64 = 64 * 1024 * 1024;
+
+/// The sizes the entries of a ZIP archive declare, added up (without unpacking anything); `None`
+/// when it is not a readable archive (calamine then says why).
+fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(i).ok()?.size());
+    }
+    Some(total)
+}
+
 /// Reads a filled YAML response form, file `file` of `sources`, against `policy`.
 pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Responses, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
@@ -486,6 +501,15 @@ fn cell_text(cell: &Data) -> Option<String> {
 /// has the response columns and the evidence kinds column.
 pub fn read_xlsx(name: &str, bytes: &[u8], policy: &Policy) -> Result<Responses, Vec<Diagnostic>> {
     let mut problems = Problems { name, diags: Vec::new() };
+    if let Some(size) = unpacked_size(bytes).filter(|s| *s > MAX_XLSX_UNPACKED) {
+        return Err(vec![
+            Diagnostic::general(
+                Code::ResponseForm,
+                format!("{name}: the workbook unpacks to {size} bytes; a response form may unpack to at most {MAX_XLSX_UNPACKED} bytes"),
+            )
+            .help("a filled annex unpacks to well under a megabyte; this file may be a ZIP bomb"),
+        ]);
+    }
     let mut book: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
             vec![Diagnostic::general(Code::ResponseForm, format!("{name}: not a readable XLSX workbook: {e}")).help(
