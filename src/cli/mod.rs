@@ -28,9 +28,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Raise (or lower) a limit, `NAME=VALUE`; repeatable. The limits and their defaults:
-    /// file-bytes, facts-bytes, files, facts-files, rules, facts, steps, imports, import-depth,
-    /// template-fuel, template-depth (see docs/robustness.md).
+    /// Raise (or lower) a limit, `NAME=VALUE`; repeatable. The limits: file-bytes, facts-bytes,
+    /// files, facts-files, rules, facts, steps, imports, import-depth, template-fuel,
+    /// template-depth (their defaults are in docs/robustness.md).
     #[arg(long = "limit", value_name = "NAME=VALUE", global = true)]
     limits: Vec<String>,
 }
