@@ -51,6 +51,7 @@ codes! {
     TooLarge = "N0003", "too-large", "A file, or the set of files, is larger than the limit.";
     BadLiteral = "N0004", "bad-literal", "A date, number or text is malformed (e.g. 2026-02-30).";
     Unreadable = "N0005", "unreadable", "A policy file could not be read.";
+    HiddenCharacter = "N0006", "hidden-character", "A control or bidirectional character, or a name mixing look-alike scripts, could hide what the text says.";
     UnknownName = "N0101", "unknown-name", "A name that is not declared, or not imported, where it is used.";
     UnknownModule = "N0102", "unknown-module", "A `use` names a module that is not among the loaded policies.";
     UnknownRole = "N0103", "unknown-role", "A `binds` clause names a role that is not declared.";

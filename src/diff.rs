@@ -33,12 +33,22 @@ pub enum ReadError {
     Malformed(String),
 }
 
+/// At most 60 characters of a value read from a file, control characters escaped: a hostile
+/// file cannot flood or garble the terminal through an error message.
+fn excerpt(s: &str) -> String {
+    let mut out: String = s.chars().take(60).flat_map(char::escape_debug).collect();
+    if s.chars().nth(60).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::NotJson(e) => write!(f, "it is not JSON ({e})"),
             ReadError::NotAssessment(Some(s)) => {
-                write!(f, "it is a `{s}` document, not a `{ASSESSMENT_SCHEMA}` assessment")
+                write!(f, "it is a `{}` document, not a `{ASSESSMENT_SCHEMA}` assessment", excerpt(s))
             }
             ReadError::NotAssessment(None) => write!(
                 f,
@@ -465,6 +475,14 @@ pub fn compare(before: &Snapshot, after: &Snapshot, lang: &str) -> Diff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hostile_schema_is_quoted_short_and_escaped() {
+        let long = format!("{{\"schema\": \"\\u001b[2J{}\"}}", "x".repeat(10_000));
+        let message = Snapshot::from_json(&long).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.len() < 200, "{message}");
+        assert!(message.contains("\\u{1b}[2J") && message.contains('…'), "{message}");
+    }
 
     fn doc(norms: &[(&str, &str)], label: Option<bool>, fact: serde_json::Value, reference: Option<&str>) -> Snapshot {
         let norms: Vec<serde_json::Value> = norms

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::eval::{Evaluator, Options, Results};
 use crate::facts::Facts;
+use crate::limits::Limits;
 use crate::model::Policy;
 use crate::outcome::{self, Assessment, Context, InstrumentVersion, Provenance, pick};
 use crate::source::Sources;
@@ -29,6 +30,7 @@ pub struct Engine {
     policy: Policy,
     policies_sha256: String,
     warnings: Vec<Diagnostic>,
+    limits: Limits,
 }
 
 /// A facts file read and validated.
@@ -76,7 +78,12 @@ impl Engine {
     /// Checks the policy files in `sources`. Errors stop the engine (they are returned with the
     /// sources, to render them); warnings are kept.
     pub fn from_sources(sources: Sources) -> Result<Engine, (Sources, Vec<Diagnostic>)> {
-        let (policy, diags) = crate::check_sources(&sources);
+        Engine::from_sources_with(sources, Limits::default())
+    }
+
+    /// [`Engine::from_sources`] within `limits`, which also bound the facts files it reads.
+    pub fn from_sources_with(sources: Sources, limits: Limits) -> Result<Engine, (Sources, Vec<Diagnostic>)> {
+        let (policy, diags) = crate::check_sources_with(&sources, &limits);
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err((sources, diags));
         }
@@ -87,7 +94,7 @@ impl Engine {
             parts.extend([name.as_bytes(), b"\0", text.as_bytes(), b"\0"]);
         }
         let policies_sha256 = sha256(&parts);
-        Ok(Engine { sources, policy, policies_sha256, warnings: diags })
+        Ok(Engine { sources, policy, policies_sha256, warnings: diags, limits })
     }
 
     /// The policy set shipped in the binary.
@@ -95,6 +102,11 @@ impl Engine {
         let mut sources = Sources::new();
         crate::embedded::add_to(&mut sources);
         Engine::from_sources(sources)
+    }
+
+    /// The limits it runs within.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The checked policy.
@@ -115,7 +127,7 @@ impl Engine {
     /// Reads and validates a facts file.
     pub fn load_facts(&mut self, name: &str, text: &str) -> Result<FactsFile, Vec<Diagnostic>> {
         let file = self.sources.add(name, text);
-        let facts = crate::facts::load(&self.sources, file, &self.policy)?;
+        let facts = crate::facts::load_with(&self.sources, file, &self.policy, &[], &self.limits)?;
         Ok(FactsFile { name: name.to_string(), facts, sha256: sha256(&[text.as_bytes()]), responses: None })
     }
 
@@ -125,7 +137,7 @@ impl Engine {
     pub fn read_facts(&self, name: &str, text: &str) -> (Sources, Result<FactsFile, Vec<Diagnostic>>) {
         let mut sources = Sources::new();
         let file = sources.add(name, text);
-        let facts = crate::facts::load(&sources, file, &self.policy).map(|facts| FactsFile {
+        let facts = crate::facts::load_with(&sources, file, &self.policy, &[], &self.limits).map(|facts| FactsFile {
             name: name.to_string(),
             facts,
             sha256: sha256(&[text.as_bytes()]),
@@ -147,8 +159,13 @@ impl Engine {
         text: &str,
     ) -> Result<(FactsFile, crate::procurement::Profile), Vec<Diagnostic>> {
         let file = self.sources.add(name, text);
-        let facts =
-            crate::facts::load_beside(&self.sources, file, &self.policy, &[crate::procurement::profile::SECTION]);
+        let facts = crate::facts::load_with(
+            &self.sources,
+            file,
+            &self.policy,
+            &[crate::procurement::profile::SECTION],
+            &self.limits,
+        );
         let profile = crate::procurement::profile::load(&self.sources, file);
         match (facts, profile) {
             (Ok(facts), Ok(profile)) => Ok((

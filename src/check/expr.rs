@@ -19,6 +19,9 @@ pub(super) enum Resolved {
     Unknown,
 }
 
+/// The largest amount of a time unit in a duration (a million days is about 2,700 years).
+const MAX_DURATION: f64 = 1_000_000.0;
+
 impl Checker<'_> {
     /// Resolves `name` as seen from module `m`.
     pub(super) fn resolve(&self, m: ModuleId, name: &str) -> Resolved {
@@ -237,6 +240,17 @@ impl Checker<'_> {
                     Some(u) if TIME_UNITS.contains(&u.as_str()) => Type::Duration,
                     _ => Type::Number(unit.clone()),
                 };
+                if ty == Type::Duration && n.value.abs() > MAX_DURATION {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::BadLiteral,
+                            span,
+                            format!("`{} {}` is too long a duration", n.raw, unit.as_deref().unwrap_or("")),
+                        )
+                        .label("out of range")
+                        .help(format!("a duration counts at most {MAX_DURATION} of its unit")),
+                    );
+                }
                 mk(ExprKind::Number { value: n.value, unit }, ty)
             }
             ast::ExprKind::Name(ident) => self.name(m, ident, hint),

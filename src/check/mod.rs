@@ -8,6 +8,7 @@
 //! [`scenario`] checks the tests; [`ledger`] checks the ledger's annotations against the rules'
 //! citations; [`rules`] runs the whole-set checks.
 
+pub mod bounds;
 mod catalog;
 mod clauses;
 mod declare;

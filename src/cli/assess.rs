@@ -8,7 +8,6 @@ use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 
 use norma::diagnostics::{self, Code, Diagnostic};
-use norma::facts::MAX_FACTS_BYTES;
 use norma::outcome::Assessment;
 use norma::report::{Places, ReportError, Templates};
 use norma::source::Sources;
@@ -183,7 +182,7 @@ pub fn load_engine(paths: &[PathBuf]) -> Result<Engine, u8> {
         }
         norma::embedded::add_missing_imports(&mut sources);
     }
-    Engine::from_sources(sources).map_err(|(sources, diags)| {
+    Engine::from_sources_with(sources, super::limits().clone()).map_err(|(sources, diags)| {
         err(&diagnostics::render_human(&sources, &diags, false));
         err("the policies have errors; run `norma check` on them\n");
         USAGE
@@ -210,15 +209,18 @@ pub(super) fn read_text(path: &Path) -> Result<String, u8> {
 pub(super) fn load_text(path: &Path) -> Loaded<String> {
     let fail = |message: String| Box::new(Diagnostic::general(Code::FactsSyntax, message));
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
-    if meta.len() > MAX_FACTS_BYTES as u64 {
+    let max = super::limits().facts_bytes;
+    if meta.len() > max as u64 {
         return Err(fail(format!(
-            "`{}` is {} bytes; facts files are limited to {MAX_FACTS_BYTES} bytes",
+            "`{}` is {} bytes; facts files are limited to {max} bytes (raise the limit: `--limit facts-bytes=N`)",
             path.display(),
             meta.len()
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|_| fail(format!("`{}` is not UTF-8 text", path.display())))
+    String::from_utf8(bytes)
+        .map(super::files::without_bom)
+        .map_err(|_| fail(format!("`{}` is not UTF-8 text", path.display())))
 }
 
 pub(super) fn emit(text: &str, out_file: Option<&Path>) -> u8 {
@@ -245,17 +247,29 @@ pub(super) fn template_overrides(dir: Option<&Path>) -> Result<Templates, u8> {
         if !dir.is_dir() {
             return Err(usage(format!("`{}` is not a folder of templates", dir.display())));
         }
+        let root = std::fs::canonicalize(dir)
+            .map_err(|e| usage(format!("cannot read the templates folder `{}`: {e}", dir.display())))?;
         for (name, _) in norma::report::EMBEDDED {
             let path = dir.join(name);
             if !path.is_file() {
                 continue;
+            }
+            // A template is read from the folder itself: a link leading elsewhere is refused.
+            let real = std::fs::canonicalize(&path)
+                .map_err(|e| usage(format!("cannot read the template `{}`: {e}", path.display())))?;
+            if !real.starts_with(&root) {
+                return Err(usage(format!(
+                    "the template `{}` is a link to `{}`, outside the templates folder; copy the file into the folder instead",
+                    path.display(),
+                    real.display()
+                )));
             }
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| usage(format!("cannot read the template `{}`: {e}", path.display())))?;
             overrides.insert((*name).to_string(), text);
         }
     }
-    Ok(Templates::with_overrides(overrides))
+    Ok(Templates::with_overrides(overrides).within(super::limits()))
 }
 
 /// Where and how `assess` writes its report.
@@ -277,9 +291,10 @@ fn add_responses(engine: &mut Engine, facts: &mut FactsFile, path: &Path) -> Res
         USAGE
     };
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
-    if meta.len() > MAX_FACTS_BYTES as u64 {
+    let max = super::limits().facts_bytes;
+    if meta.len() > max as u64 {
         return Err(fail(format!(
-            "`{}` is {} bytes; response forms are limited to {MAX_FACTS_BYTES} bytes",
+            "`{}` is {} bytes; response forms are limited to {max} bytes (raise the limit: `--limit facts-bytes=N`)",
             path.display(),
             meta.len()
         )));

@@ -37,7 +37,7 @@ pub fn run(paths: &[PathBuf], format: Format, color: bool) -> u8 {
             return USAGE;
         }
     };
-    let (_, mut diags) = norma::check_sources(&sources);
+    let (_, mut diags) = norma::check_sources_with(&sources, super::limits());
     // Shipped modules pulled in as a library are checked in CI; their warnings (e.g. facts this
     // set does not use) are not the user's concern.
     diags.retain(|d| d.severity == Severity::Error || d.span.is_none_or(|s| (s.file.0 as usize) < own));

@@ -49,10 +49,12 @@ pub fn run(old: &Path, new: &Path, format: DiffFormat, lang: Lang, out_file: Opt
     let diff = norma::diff::compare(&before, &after, lang.code());
     let text = match format {
         DiffFormat::Json => serde_json::to_string_pretty(&diff).unwrap_or_default() + "\n",
-        DiffFormat::Md => match norma::report::render_diff(&diff, &norma::report::Templates::default()) {
-            Ok(t) => t,
-            Err(e) => return usage(e.to_string()),
-        },
+        DiffFormat::Md => {
+            match norma::report::render_diff(&diff, &norma::report::Templates::default().within(super::limits())) {
+                Ok(t) => t,
+                Err(e) => return usage(e.to_string()),
+            }
+        }
     };
     let code = emit(&text, out_file);
     if code != OK {

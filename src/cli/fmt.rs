@@ -22,7 +22,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let mut syntax_errors: Vec<Diagnostic> = Vec::new();
     let mut unformatted = 0usize;
     for ((id, file), path) in sources.iter().zip(&files) {
-        let parsed = norma::syntax::parse(id, &file.text);
+        let parsed = norma::syntax::parse_limited(id, &file.text, super::limits().file_bytes);
         let Some(module) = parsed.module.filter(|_| parsed.diags.is_empty()) else {
             syntax_errors.extend(parsed.diags);
             continue;

@@ -47,10 +47,12 @@ pub fn run(
     let ledger = norma::ledger::ledger(policy, engine.sources(), &chosen, lang.code());
     let text = match format {
         LedgerFormat::Json => serde_json::to_string_pretty(&ledger).unwrap_or_default() + "\n",
-        LedgerFormat::Md => match norma::report::render_ledger(&ledger, &norma::report::Templates::default()) {
-            Ok(t) => t,
-            Err(e) => return usage(e.to_string()),
-        },
+        LedgerFormat::Md => {
+            match norma::report::render_ledger(&ledger, &norma::report::Templates::default().within(super::limits())) {
+                Ok(t) => t,
+                Err(e) => return usage(e.to_string()),
+            }
+        }
     };
     emit(&text, out_file)
 }

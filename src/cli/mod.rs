@@ -28,6 +28,19 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Raise (or lower) a limit, `NAME=VALUE`; repeatable. The limits: file-bytes, facts-bytes,
+    /// files, facts-files, rules, facts, steps, imports, import-depth, template-fuel,
+    /// template-depth (their defaults are in docs/robustness.md).
+    #[arg(long = "limit", value_name = "NAME=VALUE", global = true)]
+    limits: Vec<String>,
+}
+
+/// The limits of this run, set once from `--limit` before any command runs.
+static LIMITS: std::sync::OnceLock<norma::limits::Limits> = std::sync::OnceLock::new();
+
+/// The limits of this run (the defaults until `--limit` is read).
+fn limits() -> &'static norma::limits::Limits {
+    LIMITS.get_or_init(norma::limits::Limits::default)
 }
 
 #[derive(Debug, Subcommand)]
@@ -341,6 +354,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let mut limits = norma::limits::Limits::default();
+    for spec in &cli.limits {
+        if let Err(message) = limits.set(spec) {
+            return ExitCode::from(assess::usage(message));
+        }
+    }
+    let _ = LIMITS.set(limits);
     let code = match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color.enabled()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),

@@ -41,7 +41,7 @@ pub fn run(r: &Request<'_>) -> u8 {
             return USAGE;
         }
     };
-    let (policy, diags) = norma::check_sources(&sources);
+    let (policy, diags) = norma::check_sources_with(&sources, super::limits());
     let errors: Vec<_> = diags.into_iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
         err(&diagnostics::render_human(&sources, &errors, false));

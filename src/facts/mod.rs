@@ -18,8 +18,7 @@ use crate::source::{FileId, Sources, Span};
 use crate::value::{Duration, TimeUnit, Value};
 use yaml::{Node, span_of};
 
-/// The largest facts file read, in bytes.
-pub const MAX_FACTS_BYTES: usize = 2 * 1024 * 1024;
+pub use crate::limits::MAX_FACTS_BYTES;
 
 /// Evidence as the facts file records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,18 +83,33 @@ pub fn load_beside(
     policy: &Policy,
     sections: &[&str],
 ) -> Result<Facts, Vec<Diagnostic>> {
+    load_with(sources, file, policy, sections, &crate::limits::Limits::default())
+}
+
+/// [`load_beside`] within `limits` (the file's size and number of values).
+pub fn load_with(
+    sources: &Sources,
+    file: FileId,
+    policy: &Policy,
+    sections: &[&str],
+    limits: &crate::limits::Limits,
+) -> Result<Facts, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
     let text = src.text.as_str();
     let whole = Span::new(file, 0, 0);
-    if text.len() > MAX_FACTS_BYTES {
+    if text.len() > limits.facts_bytes {
         return Err(vec![
             Diagnostic::error(
                 Code::FactsSyntax,
                 whole,
-                format!("this facts file is {} bytes; facts files are limited to {MAX_FACTS_BYTES} bytes", text.len()),
+                format!(
+                    "this facts file is {} bytes; facts files are limited to {} bytes",
+                    text.len(),
+                    limits.facts_bytes
+                ),
             )
             .label("too large")
-            .help("a facts file describes one system; split several systems into several files"),
+            .help("a facts file describes one system; split several systems into several files (or raise the limit: `--limit facts-bytes=N`)"),
         ]);
     }
     if let Some(at) = text.find('\0') {
@@ -109,9 +123,20 @@ pub fn load_beside(
             .help("facts files are YAML text; save the file as UTF-8 text"),
         ]);
     }
-    let root = match yaml::parse(text) {
+    if let Some((at, c, what)) = crate::syntax::hygiene::first_hidden(text) {
+        return Err(vec![
+            Diagnostic::error(
+                Code::FactsSyntax,
+                Span::new(file, at, at + c.len_utf8()),
+                format!("the facts file contains a {what} (U+{:04X})", c as u32),
+            )
+            .label(what)
+            .help("remove it: such characters are invisible and could make a report read differently from the facts"),
+        ]);
+    }
+    let root = match yaml::parse_limited(text, limits.facts) {
         Ok(r) => r,
-        Err(e) => return Err(vec![yaml_error(file, text, &e)]),
+        Err(e) => return Err(vec![yaml_error(file, text, &e, limits.facts)]),
     };
     let mut reader = Reader { file, text, policy, facts: Facts::default(), diags: Vec::new() };
     match &root.value {
@@ -137,7 +162,7 @@ pub fn load_beside(
     if reader.diags.is_empty() { Ok(reader.facts) } else { Err(reader.diags) }
 }
 
-fn yaml_error(file: FileId, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+fn yaml_error(file: FileId, text: &str, e: &serde_saphyr::Error, max_values: usize) -> Diagnostic {
     let span = match e.location() {
         Some(loc) if loc.line() > 0 => {
             let spanned = Spanned::new((), loc, loc);
@@ -145,9 +170,7 @@ fn yaml_error(file: FileId, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
         }
         _ => Span::new(file, 0, 0),
     };
-    let message = e.without_snippet().to_string();
-    let first = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
-    Diagnostic::error(Code::FactsSyntax, span, format!("the facts file is not valid YAML: {first}"))
+    Diagnostic::error(Code::FactsSyntax, span, yaml::explain(e, "the facts file", max_values))
         .label("here")
         .help("check the indentation and quoting; YAML nesting, aliases and size are limited to keep reading safe")
 }

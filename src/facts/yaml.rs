@@ -127,20 +127,78 @@ fn offset_of(text: &str, line: u64, column: u64) -> usize {
     line_start + col
 }
 
+/// Most aliases (`*name`) read: facts files seldom need any, and each replays its anchor.
+pub const MAX_ALIASES: usize = 1_000;
+
+/// Most YAML events replayed by aliases in one file: a few small aliases pass, an alias bomb
+/// (aliases of aliases, each doubling the text) stops early.
+pub const MAX_ALIAS_EVENTS: usize = 10_000;
+
 /// The deepest nesting of mappings and lists read.
 pub const MAX_DEPTH: usize = 16;
 
 /// Parses `text` with the YAML budgets on, duplicate keys refused and only `true`/`false` as
 /// booleans.
 pub fn parse(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
+    parse_limited(text, crate::limits::MAX_FACT_VALUES)
+}
+
+/// [`parse`] with at most `max_values` values (mappings, lists and scalars).
+pub fn parse_limited(text: &str, max_values: usize) -> Result<Spanned<Node>, serde_saphyr::Error> {
     // A facts file nests a few levels; a shallow bound keeps the reader's recursion small.
-    let budget = serde_saphyr::budget! { max_depth: MAX_DEPTH, flow_nesting_limit: MAX_DEPTH };
+    let budget = serde_saphyr::budget! {
+        max_depth: MAX_DEPTH,
+        flow_nesting_limit: MAX_DEPTH,
+        max_nodes: max_values,
+        max_aliases: MAX_ALIASES,
+    };
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
         strict_booleans: true,
         budget: budget,
+        alias_limits: serde_saphyr::alias_limits! { max_total_replayed_events: MAX_ALIAS_EVENTS },
     };
     serde_saphyr::from_str_with_options(text, options)
+}
+
+/// A YAML error in words a file's author understands: what is wrong with `what` ("the facts
+/// file"), without the location (the diagnostic shows it) and without the reader's internals.
+/// `max_values` is the limit on values in force.
+pub fn explain(e: &serde_saphyr::Error, what: &str, max_values: usize) -> String {
+    let full = e.without_snippet().to_string();
+    let first = full.lines().next().unwrap_or("invalid YAML").trim();
+    let message = first.split(" at line ").next().unwrap_or(first).trim();
+    let lower = message.to_ascii_lowercase();
+    let too_deep = || format!("{what} nests mappings and lists more than {MAX_DEPTH} levels deep");
+    if lower.contains("budget breached") {
+        if lower.contains("depth") {
+            return too_deep();
+        }
+        if lower.contains("alias") || lower.contains("anchor") {
+            return format!("{what} uses too many YAML aliases (`*name`); write the values out");
+        }
+        return format!(
+            "{what} holds more than {max_values} values (an alias counts each time it is used); \
+             if it is genuine, raise the limit with `--limit facts=N`"
+        );
+    }
+    if lower.contains("alias replay limit") {
+        return format!("{what} expands YAML aliases (`*name`) too far, as an alias bomb does; write the values out");
+    }
+    if lower.contains("recursion limit") {
+        return too_deep();
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return format!("{what} gives the key `{key}` twice in the same mapping");
+    }
+    if lower.contains("multiple yaml documents") {
+        return format!("{what} holds several YAML documents (`---`); it must be one document");
+    }
+    if lower.contains("non-finite float") {
+        return format!("{what} gives a number that is infinite, not a number, or beyond about 1.8 × 10^308");
+    }
+    format!("{what} is not valid YAML: {message}")
 }
 
 #[cfg(test)]

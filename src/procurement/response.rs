@@ -364,11 +364,78 @@ impl YamlForm<'_> {
     }
 }
 
+/// The most a response workbook may unpack to, in bytes: a filled annex unpacks to well under a
+/// megabyte, a ZIP bomb to gigabytes.
+pub const MAX_XLSX_UNPACKED: u64 = 64 * 1024 * 1024;
+
+/// The sizes the entries of a ZIP archive declare, added up (without unpacking anything); `None`
+/// when it is not a readable archive (calamine then says why).
+fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(i).ok()?.size());
+    }
+    Some(total)
+}
+
+/// Unpacks every XML entry of a workbook (within [`MAX_XLSX_UNPACKED`]) and checks what the XLSX
+/// reader would trip over: a damaged entry (wrong checksum) or a cell reference beyond the last
+/// cell of a sheet (more than 3 letters or 7 digits, such as `AAAAAAA1`, whose column number
+/// overflows). Found by fuzzing (`tests/fuzz`, target `responses`).
+fn check_entries(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|e| e.to_string())?;
+        let name = entry.name().map_err(|e| e.to_string())?.to_string();
+        if !name.ends_with(".xml") {
+            continue;
+        }
+        let mut text = Vec::new();
+        entry.take(MAX_XLSX_UNPACKED).read_to_end(&mut text).map_err(|e| format!("`{name}` is damaged ({e})"))?;
+        if let Some(cell) = beyond_a_sheet(&text) {
+            return Err(format!("`{name}` refers to the cell `{cell}`, beyond the last cell of a sheet (XFD1048576)"));
+        }
+    }
+    Ok(())
+}
+
+/// The first cell reference (`r="…"`, `ref="…"`) with more than 3 letters or 7 digits in a part.
+fn beyond_a_sheet(xml: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(xml);
+    for key in [" r=\"", " ref=\""] {
+        for (at, _) in text.match_indices(key) {
+            let value = text.get(at + key.len()..)?.split('"').next().unwrap_or("");
+            let too_long = value.split(':').any(|part| {
+                let part = part.trim_start_matches('$');
+                let letters = part.bytes().take_while(u8::is_ascii_alphabetic).count();
+                let digits =
+                    part.bytes().skip(letters).skip_while(|b| *b == b'$').take_while(u8::is_ascii_digit).count();
+                letters > 3 || digits > 7
+            });
+            if too_long {
+                return Some(value.chars().take(40).collect());
+            }
+        }
+    }
+    None
+}
+
 /// Reads a filled YAML response form, file `file` of `sources`, against `policy`.
 pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Responses, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
     let text = src.text.as_str();
     let mut problems = Problems { name: &src.name, diags: Vec::new() };
+    if let Some((at, c, what)) = crate::syntax::hygiene::first_hidden(text) {
+        problems.push(
+            &Place::Yaml(Span::new(file, at, at + c.len_utf8())),
+            format!("the response form contains a {what} (U+{:04X})", c as u32),
+            what,
+            "remove it: such characters are invisible and could make a report read differently from the answers".into(),
+        );
+        return Err(problems.diags);
+    }
     let root = match yaml::parse(text) {
         Ok(r) => r,
         Err(e) => {
@@ -376,11 +443,9 @@ pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Res
                 Some(loc) if loc.line() > 0 => span_of(file, &Spanned::new((), loc, loc), text),
                 _ => Span::new(file, 0, 0),
             };
-            let message = e.without_snippet().to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
             problems.push(
                 &Place::Yaml(span),
-                format!("the response form is not valid YAML: {first}"),
+                yaml::explain(&e, "the response form", crate::limits::MAX_FACT_VALUES),
                 "here",
                 "check the indentation and quoting".into(),
             );
@@ -479,6 +544,21 @@ fn cell_text(cell: &Data) -> Option<String> {
 /// has the response columns and the evidence kinds column.
 pub fn read_xlsx(name: &str, bytes: &[u8], policy: &Policy) -> Result<Responses, Vec<Diagnostic>> {
     let mut problems = Problems { name, diags: Vec::new() };
+    if let Some(size) = unpacked_size(bytes).filter(|s| *s > MAX_XLSX_UNPACKED) {
+        return Err(vec![
+            Diagnostic::general(
+                Code::ResponseForm,
+                format!("{name}: the workbook unpacks to {size} bytes; a response form may unpack to at most {MAX_XLSX_UNPACKED} bytes"),
+            )
+            .help("a filled annex unpacks to well under a megabyte; this file may be a ZIP bomb"),
+        ]);
+    }
+    if let Err(why) = check_entries(bytes) {
+        return Err(vec![
+            Diagnostic::general(Code::ResponseForm, format!("{name}: not a readable XLSX workbook: {why}"))
+                .help("save the workbook again as .xlsx"),
+        ]);
+    }
     let mut book: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
             vec![Diagnostic::general(Code::ResponseForm, format!("{name}: not a readable XLSX workbook: {e}")).help(
@@ -566,3 +646,16 @@ pub fn read_xlsx(name: &str, bytes: &[u8], policy: &Policy) -> Result<Responses,
 /// The lines of the annex's summary sheet that identify it, by form field and catalog key.
 const SUMMARY_KEYS: [(&str, &str); 3] =
     [("procurement", "req_procurement_title"), ("profile_sha256", "facts_hash"), ("policies_sha256", "policies_hash")];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cell_references_beyond_a_sheet_are_found() {
+        let ok = br#"<dimension ref="A1:XFD1048576"/><c r="B12" t="s"><c r="$C$3">"#;
+        assert_eq!(super::beyond_a_sheet(ok), None);
+        let wide = br#"<row r="1"><c r="AAAAAAAAA1" t="s">"#;
+        assert_eq!(super::beyond_a_sheet(wide).as_deref(), Some("AAAAAAAAA1"));
+        let deep = br#"<dimension ref="A1:B99999999999"/>"#;
+        assert_eq!(super::beyond_a_sheet(deep).as_deref(), Some("A1:B99999999999"));
+    }
+}

@@ -64,15 +64,30 @@ impl std::fmt::Display for ReportError {
 }
 
 /// The templates to use: the embedded ones, each replaceable by an override of the same name.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Templates {
     overrides: BTreeMap<String, String>,
+    fuel: u64,
+    depth: usize,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates::with_overrides(BTreeMap::new())
+    }
 }
 
 impl Templates {
     /// The embedded templates with `overrides` (name → text) in place of those they name.
     pub fn with_overrides(overrides: BTreeMap<String, String>) -> Self {
-        Templates { overrides }
+        Templates { overrides, fuel: crate::limits::TEMPLATE_FUEL, depth: crate::limits::TEMPLATE_DEPTH }
+    }
+
+    /// The same templates rendered within `limits` (template fuel and recursion depth).
+    pub fn within(mut self, limits: &crate::limits::Limits) -> Self {
+        self.fuel = limits.template_fuel;
+        self.depth = limits.template_depth;
+        self
     }
 
     fn get(&self, name: &str) -> Option<&str> {
@@ -103,7 +118,14 @@ fn word(catalog: &serde_json::Value, key: &str) -> String {
 }
 
 fn fail(e: Error) -> ReportError {
-    ReportError(format!("the report template failed: {e}"))
+    let help = match e.kind() {
+        ErrorKind::OutOfFuel => " (the template ran out of fuel; raise the limit with `--limit template-fuel=N`)",
+        _ if e.to_string().contains("recursion") => {
+            " (templates nest too deeply; raise the limit with `--limit template-depth=N`)"
+        }
+        _ => "",
+    };
+    ReportError(format!("the report template failed: {e}{help}"))
 }
 
 /// A template environment for `lang`: bounded, escaping by file type, with the `md`, `date`,
@@ -116,8 +138,8 @@ fn environment(
     let catalog = templates.catalog(lang)?;
     let locale = Locale::from_catalog(&catalog);
     let mut env = Environment::new();
-    env.set_fuel(Some(20_000_000));
-    env.set_recursion_limit(64);
+    env.set_fuel(Some(templates.fuel));
+    env.set_recursion_limit(templates.depth);
     env.set_keep_trailing_newline(true);
     env.set_auto_escape_callback(|name| if name.ends_with(".html.j2") { AutoEscape::Html } else { AutoEscape::None });
     let source = templates.get(name).ok_or_else(|| ReportError(format!("no template `{name}`")))?;

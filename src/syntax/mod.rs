@@ -3,6 +3,7 @@
 pub mod ast;
 mod build;
 mod fast;
+pub mod hygiene;
 mod scan;
 
 use std::num::NonZeroUsize;
@@ -134,29 +135,35 @@ fn declared_name(chunk: &str) -> Option<String> {
 /// the pest path would not accept without a diagnostic; those chunks are read by pest, which
 /// reports every problem. Both give the same tree (see the differential tests in `fast/tests.rs`).
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    parse_with(file, text, true)
+    parse_with(file, text, true, MAX_FILE_BYTES)
+}
+
+/// [`parse`] with another limit on the file's size, in bytes (`--limit file-bytes=N`).
+pub fn parse_limited(file: FileId, text: &str, max_bytes: usize) -> Parsed {
+    parse_with(file, text, true, max_bytes)
 }
 
 /// Parses with the pest path alone, as the fast path's oracle in tests.
 #[cfg(test)]
 pub(crate) fn parse_with_pest_only(file: FileId, text: &str) -> Parsed {
-    parse_with(file, text, false)
+    parse_with(file, text, false, MAX_FILE_BYTES)
 }
 
-fn parse_with(file: FileId, text: &str, fast_path: bool) -> Parsed {
+fn parse_with(file: FileId, text: &str, fast_path: bool, max_bytes: usize) -> Parsed {
     static CALL_LIMIT: Once = Once::new();
     CALL_LIMIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(MAX_PARSER_CALLS)));
 
     let mut diags = Vec::new();
-    if text.len() > MAX_FILE_BYTES {
+    if text.len() > max_bytes {
         let d = Diagnostic::error(
             Code::TooLarge,
             Span::new(file, 0, 0),
-            format!("this file is {} bytes; policy files are limited to {MAX_FILE_BYTES} bytes", text.len()),
+            format!("this file is {} bytes; policy files are limited to {max_bytes} bytes", text.len()),
         )
-        .help("split the instrument into several files, e.g. one per chapter");
+        .help("split the instrument into several files, e.g. one per chapter (or raise the limit: `--limit file-bytes=N`)");
         return Parsed { module: None, diags: vec![d], broken: Vec::new() };
     }
+    diags.extend(hygiene::check(file, text));
     let scanned = scan::scan(text);
     let comments = scanned
         .comments

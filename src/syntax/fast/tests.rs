@@ -116,8 +116,9 @@ fn repository_texts() -> Vec<(String, String)> {
     for dir in ["policies", "tests", "examples", "docs", "benches"] {
         norma_files(&root().join(dir), &mut files);
     }
+    // The files of the bad-input suite that are not UTF-8 text are never parsed (reading refuses them).
     let mut texts: Vec<(String, String)> =
-        files.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).expect("readable"))).collect();
+        files.iter().filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(p).ok()?))).collect();
     assert!(texts.len() >= 30, "found only {} .norma files", texts.len());
     for doc in ["docs/language.md", "docs/tutorial.md", "README.md"] {
         let markdown = std::fs::read_to_string(root().join(doc)).expect("readable");
@@ -365,7 +366,7 @@ const NAMES: &[&str] = &[
     "시스템",
     "위험_등급",
     "résumé",
-    "Ωmega",
+    "ωμέγα",
     "EURO",
     "ab",
 ];
