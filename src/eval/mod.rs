@@ -136,12 +136,10 @@ pub struct Evaluator<'a> {
     facts: &'a Facts,
     /// The value of each fact, by fact id (unknown when not given).
     slots: Vec<&'a Value>,
+    /// The value of each fact in the compact form the compiled steps read.
+    cells: Vec<program::Cell>,
     /// Reused for the inputs of each definition while it is evaluated.
     scratch: Vec<Input>,
-    /// Reused by the compiled program for its truth values.
-    stack: Vec<(program::Truth, u32)>,
-    /// Reused by the compiled steps: whether each open junction had an unknown operand.
-    open: Vec<bool>,
     traces: bool,
     /// The assessment date as a value, for comparisons.
     as_of_value: Value,
@@ -168,6 +166,9 @@ fn slots<'a>(policy: &Policy, facts: &'a Facts) -> Vec<&'a Value> {
 pub struct Results {
     as_of: Date,
     roles: BTreeSet<String>,
+    /// Each rule's value when it is true, false or unknown (`None`: `values` holds it). The
+    /// compiled steps read and write only these.
+    truths: Vec<Option<program::Truth>>,
     values: Vec<Value>,
     /// The inputs of every rule, one after another; `spans` says where each rule's are.
     arena: Vec<Input>,
@@ -183,6 +184,14 @@ impl Results {
         self.as_of == options.as_of && self.roles == options.roles
     }
 
+    /// The value of rule number `i`.
+    fn value(&self, i: usize) -> Value {
+        match self.truths.get(i) {
+            Some(Some(t)) => t.value(),
+            _ => self.values.get(i).cloned().unwrap_or(Value::Unknown),
+        }
+    }
+
     /// The inputs that decided rule number `i`.
     fn inputs(&self, i: usize) -> &[Input] {
         self.spans.get(i).and_then(|&(a, b)| self.arena.get(a as usize..b as usize)).unwrap_or(&[])
@@ -195,7 +204,8 @@ impl PartialEq for Results {
     fn eq(&self, other: &Results) -> bool {
         self.as_of == other.as_of
             && self.roles == other.roles
-            && self.values == other.values
+            && self.values.len() == other.values.len()
+            && (0..self.values.len()).all(|i| self.value(i) == other.value(i))
             && self.outcomes == other.outcomes
             && self.versions == other.versions
             && self.spans.len() == other.spans.len()
@@ -215,16 +225,15 @@ impl<'a> Evaluator<'a> {
         let state = Results {
             as_of: options.as_of,
             roles: options.roles.clone(),
-            values: vec![Value::Unknown; n],
+            truths: vec![Some(program::Truth::Unknown); n],
+            values: std::iter::repeat_with(|| Value::Unknown).take(n).collect(),
             arena: Vec::with_capacity(if options.traces { 4 * n } else { 0 }),
             spans: vec![(0, 0); n],
             outcomes: vec![None; n],
             versions,
         };
         let mut ev = Evaluator::new(policy, facts, options.traces, state);
-        for &id in &policy.order {
-            ev.rule(id);
-        }
+        ev.rules(policy.order.iter().copied());
         ev
     }
 
@@ -252,23 +261,19 @@ impl<'a> Evaluator<'a> {
             }
         }
         let mut ev = Evaluator::new(policy, facts, true, previous);
-        for &id in &policy.order {
-            if affected.get(id.0 as usize) == Some(&true) {
-                ev.rule(id);
-            }
-        }
+        ev.rules(policy.order.iter().copied().filter(|id| affected.get(id.0 as usize) == Some(&true)));
         ev
     }
 
     fn new(policy: &'a Policy, facts: &'a Facts, traces: bool, state: Results) -> Evaluator<'a> {
         let as_of_value = Value::Date(state.as_of);
+        let slots = slots(policy, facts);
         Evaluator {
             policy,
             facts,
-            slots: slots(policy, facts),
+            cells: slots.iter().map(|v| program::Cell::of(v)).collect(),
+            slots,
             scratch: Vec::new(),
-            stack: Vec::new(),
-            open: Vec::new(),
             traces,
             as_of_value,
             state,
@@ -302,7 +307,7 @@ impl<'a> Evaluator<'a> {
 
     /// The value of a definition, or whether an exception or a role holds.
     pub fn value(&self, id: ItemId) -> Value {
-        self.state.values.get(id.0 as usize).cloned().unwrap_or(Value::Unknown)
+        self.state.value(id.0 as usize)
     }
 
     /// What decided a rule's value or a norm's status.
@@ -323,6 +328,9 @@ impl<'a> Evaluator<'a> {
     /// Records a rule's value and the inputs that decided it (each once, in the order first given).
     fn set(&mut self, id: ItemId, value: Value, inputs: &[Input]) {
         let i = id.0 as usize;
+        if let Some(t) = self.state.truths.get_mut(i) {
+            *t = program::Truth::kept(&value);
+        }
         let Some(v) = self.state.values.get_mut(i) else { return };
         *v = value;
         let arena = &mut self.state.arena;
@@ -341,41 +349,12 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Records a rule's value without inputs.
-    fn set_value(&mut self, id: ItemId, value: Value) {
-        let i = id.0 as usize;
-        if let Some(v) = self.state.values.get_mut(i) {
-            *v = value;
-        }
-        let at = self.state.arena.len() as u32;
-        if let Some(span) = self.state.spans.get_mut(i) {
-            *span = (at, at);
-        }
-    }
-
     fn rule(&mut self, id: ItemId) {
         let Some(item) = self.policy.item(id) else { return };
         match item.kind {
             ItemKind::Define => {
-                if !self.traces {
-                    let mut open = std::mem::take(&mut self.open);
-                    let compiled = self.run_steps(id, &mut open);
-                    self.open = open;
-                    if let Some(truth) = compiled {
-                        self.set_value(id, truth.value());
-                        return;
-                    }
-                }
                 let mut inputs = std::mem::take(&mut self.scratch);
                 inputs.clear();
-                let mut stack = std::mem::take(&mut self.stack);
-                let compiled = if self.traces { self.run_compiled(id, &mut stack, &mut inputs) } else { None };
-                self.stack = stack;
-                if let Some(value) = compiled {
-                    self.set(id, value, &inputs);
-                    self.scratch = inputs;
-                    return;
-                }
                 let base = item.value.as_ref().map_or(Value::Unknown, |v| self.eval_into(v, &mut inputs));
                 let (value, more) = self.apply_exceptions(item, base);
                 inputs.extend(more);

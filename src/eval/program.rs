@@ -1,9 +1,10 @@
-//! Definitions compiled to a flat program: each true/false definition without exceptions whose
+//! Definitions compiled to a compact program: each true/false definition without exceptions whose
 //! condition reads only facts, other true/false rules, the assessment date and literals becomes a
-//! run of operations in postfix order over one-byte truth values. The evaluator runs it instead of
-//! walking the expression tree; results and (with traces on) the inputs that decided them are the
-//! same as the tree's, which `tests.rs` checks on every shipped example and on the benchmark's
-//! workload.
+//! small tree of fixed-size nodes over one-byte truth values (the operands of each `and` and `or`
+//! side by side, facts read from a table built once per document, comparisons with literals
+//! resolved at compile time). The evaluator runs these instead of walking the expression tree;
+//! its values and (with traces on) the inputs that decided them are the same as the tree's, which
+//! `tests.rs` checks on every shipped example and on the benchmark's workload.
 
 use std::collections::BTreeSet;
 
@@ -22,11 +23,22 @@ pub(super) enum Truth {
 }
 
 impl Truth {
-    fn of(v: &Value) -> Truth {
+    pub(super) fn of(v: &Value) -> Truth {
         match v {
             Value::Bool(true) => Truth::True,
             Value::Bool(false) => Truth::False,
             _ => Truth::Unknown,
+        }
+    }
+
+    /// The truth of a value kept as a rule's result: `None` for a value that is not true, false or
+    /// unknown.
+    pub(super) fn kept(v: &Value) -> Option<Truth> {
+        match v {
+            Value::Bool(true) => Some(Truth::True),
+            Value::Bool(false) => Some(Truth::False),
+            Value::Unknown => Some(Truth::Unknown),
+            _ => None,
         }
     }
 
@@ -47,6 +59,33 @@ impl Truth {
     }
 }
 
+fn truth(b: bool) -> Truth {
+    if b { Truth::True } else { Truth::False }
+}
+
+/// A fact's value in the compact form the steps read: one per fact, built once per document.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Cell {
+    Unknown,
+    Bool(bool),
+    Number(f64),
+    Variant(u32),
+    /// Any other value (read from the facts when needed).
+    Other,
+}
+
+impl Cell {
+    pub(super) fn of(v: &Value) -> Cell {
+        match v {
+            Value::Unknown => Cell::Unknown,
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Number(n, _) => Cell::Number(*n),
+            Value::Enum(_, i) => Cell::Variant(*i),
+            _ => Cell::Other,
+        }
+    }
+}
+
 /// An operand of a comparison.
 #[derive(Debug, Clone, Copy)]
 enum Load {
@@ -58,78 +97,83 @@ enum Load {
     Const(u32),
 }
 
-/// One operation. Each pushes one truth value; `Not` replaces the top one; `And` and `Or` replace
-/// the top `n` with their junction.
+/// Which junction: `and` (decided by an operand that is false) or `or` (by one that is true).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Junction {
+    And,
+    Or,
+}
+
+impl Junction {
+    /// The operand value that decides the junction alone.
+    fn decisive(self) -> Truth {
+        match self {
+            Junction::And => Truth::False,
+            Junction::Or => Truth::True,
+        }
+    }
+}
+
+/// What a node computes.
 #[derive(Debug, Clone, Copy)]
 enum Op {
     Truth(Truth),
     Fact(FactId),
     Rule(ItemId),
-    Compare(BinaryOp, Load, Load),
-    /// A number fact compared with a number literal (the literal's index in `consts`, for values
-    /// that are not plain numbers).
-    CompareNumber(FactId, BinaryOp, f64, u32),
-    /// Whether an enumeration fact is (or, negated, is not) one value.
-    IsVariant(FactId, u32, bool, u32),
-    Not,
-    And(u32),
-    Or(u32),
+    /// A comparison, by its index in [`Program::compares`].
+    Compare(u32),
+    /// A number fact compared with a number literal: true when their order is in the set (see
+    /// [`orders`]).
+    Number(FactId, u8, BinaryOp, f64),
+    /// Whether an enumeration fact is (or, negated, is not) one value (the literal's index in
+    /// `consts`, for facts that hold something else).
+    Variant(FactId, u32, bool, u32),
+    /// A junction of the `count` nodes from `first` in [`Program::nodes`].
+    Junction(Junction, u32, u32),
+    /// The same, when every operand is a leaf (evaluated without a call).
+    Leaves(Junction, u32, u32),
 }
 
-/// One step of the code run without traces: the operands of an `and`/`or` are tested as they
-/// come, and the first with the deciding value jumps to the end of the junction.
+/// A node of a compiled condition: its operation, negated when `negate` is set.
 #[derive(Debug, Clone, Copy)]
-enum Step {
-    /// A leaf operation (never `Not`, `And` or `Or`): its value becomes the current value.
-    Leaf(Op),
-    /// Negates the current value.
-    Not,
-    /// Starts a junction (remembers whether an operand was unknown).
-    Begin,
-    /// After an operand: with the deciding value, jump to the junction's `End` (an index in the
-    /// definition's steps); unknown, remember it.
-    Test(Truth, u32),
-    /// Ends a junction: the deciding value if the current value has it, else unknown if an operand
-    /// was, else the other value.
-    End(Truth),
+struct Node {
+    op: Op,
+    negate: bool,
 }
 
-/// The compiled definitions of a policy.
+/// The compiled definitions of a policy: each condition a small tree of nodes, the operands of a
+/// junction side by side.
 #[derive(Debug, Clone, Default)]
 pub struct Program {
-    ops: Vec<Op>,
+    nodes: Vec<Node>,
     consts: Vec<Value>,
-    /// For each item, where its operations are in `ops` (an empty range: not compiled).
-    code: Vec<(u32, u32)>,
-    /// The same definitions as steps with jumps, for evaluation without traces.
-    steps: Vec<Step>,
-    /// For each item, where its steps are in `steps`.
-    step_code: Vec<(u32, u32)>,
+    compares: Vec<(BinaryOp, Load, Load)>,
+    /// For each item, its condition's root in `nodes`, when it is compiled.
+    roots: Vec<Option<u32>>,
 }
 
 impl Program {
     /// Compiles every definition of `policy` that the flat program can express.
     pub fn compile(policy: &Policy) -> Program {
-        let n = policy.items.len();
-        let mut p = Program { code: vec![(0, 0); n], step_code: vec![(0, 0); n], ..Program::default() };
+        let mut p = Program { roots: vec![None; policy.items.len()], ..Program::default() };
         for (i, item) in policy.items.iter().enumerate() {
             let Some(value) = item.value.as_ref() else { continue };
             if item.kind != ItemKind::Define || !item.exceptions.is_empty() || value.ty != Type::Bool {
                 continue;
             }
-            let (ops, consts, steps) = (p.ops.len(), p.consts.len(), p.steps.len());
-            if p.expr(value).is_some()
-                && p.steps(value, steps).is_some()
-                && let (Ok(start), Ok(end)) = (u32::try_from(ops), u32::try_from(p.ops.len()))
-                && let (Ok(first), Ok(last)) = (u32::try_from(steps), u32::try_from(p.steps.len()))
-                && let (Some(slot), Some(step_slot)) = (p.code.get_mut(i), p.step_code.get_mut(i))
-            {
-                *slot = (start, end);
-                *step_slot = (first, last);
-            } else {
-                p.ops.truncate(ops);
-                p.consts.truncate(consts);
-                p.steps.truncate(steps);
+            let (nodes, consts, compares) = (p.nodes.len(), p.consts.len(), p.compares.len());
+            let root = p.node(value, 0).and_then(|node| {
+                let at = u32::try_from(p.nodes.len()).ok()?;
+                p.nodes.push(node);
+                Some(at)
+            });
+            match (root, p.roots.get_mut(i)) {
+                (Some(at), Some(slot)) => *slot = Some(at),
+                _ => {
+                    p.nodes.truncate(nodes);
+                    p.consts.truncate(consts);
+                    p.compares.truncate(compares);
+                }
             }
         }
         p
@@ -137,7 +181,7 @@ impl Program {
 
     /// How many definitions are compiled.
     pub fn len(&self) -> usize {
-        self.code.iter().filter(|(a, b)| a < b).count()
+        self.roots.iter().flatten().count()
     }
 
     /// Whether no definition is compiled.
@@ -150,98 +194,66 @@ impl Program {
         self.consts.get(k as usize).unwrap_or(&UNKNOWN)
     }
 
-    /// The steps of item `id`, when it is compiled.
-    fn step_code(&self, id: ItemId) -> Option<&[Step]> {
-        let &(a, b) = self.step_code.get(id.0 as usize)?;
-        if a < b { self.steps.get(a as usize..b as usize) } else { None }
+    /// The root node of item `id`'s condition, when it is compiled.
+    fn root(&self, id: ItemId) -> Option<&Node> {
+        let at = (*self.roots.get(id.0 as usize)?)?;
+        self.nodes.get(at as usize)
     }
 
-    /// The operations of item `id`, when it is compiled.
-    fn code(&self, id: ItemId) -> Option<&[Op]> {
-        let &(a, b) = self.code.get(id.0 as usize)?;
-        if a < b { self.ops.get(a as usize..b as usize) } else { None }
-    }
-
-    /// Compiles a true/false expression (depth bounded by the parser); `None` for what the
-    /// program does not express.
-    fn expr(&mut self, e: &Expr) -> Option<()> {
-        let op = match &e.kind {
-            ExprKind::Not(x) => {
-                self.expr(x)?;
-                Op::Not
-            }
-            ExprKind::And(xs) | ExprKind::Or(xs) => {
-                for x in xs {
-                    self.expr(x)?;
-                }
-                let n = u32::try_from(xs.len()).ok()?;
-                if matches!(e.kind, ExprKind::And(_)) { Op::And(n) } else { Op::Or(n) }
-            }
-            _ => self.leaf(e)?,
-        };
-        self.ops.push(op);
-        Some(())
-    }
-
-    /// Compiles a true/false expression into steps with jumps; `first` is where the definition's
-    /// steps begin. Succeeds wherever [`Program::expr`] does.
-    fn steps(&mut self, e: &Expr, first: usize) -> Option<()> {
+    /// Compiles a true/false expression into a node (its operands' nodes pushed to `nodes`);
+    /// `None` for what the program does not express. `depth` is bounded as the parser bounds
+    /// expressions.
+    fn node(&mut self, e: &Expr, depth: usize) -> Option<Node> {
+        if depth > crate::limits::MAX_EXPR_DEPTH {
+            return None;
+        }
         match &e.kind {
             ExprKind::Not(x) => {
-                self.steps(x, first)?;
-                self.steps.push(Step::Not);
+                let node = self.node(x, depth + 1)?;
+                Some(Node { negate: !node.negate, ..node })
             }
             ExprKind::And(xs) | ExprKind::Or(xs) => {
-                let decisive = if matches!(e.kind, ExprKind::And(_)) { Truth::False } else { Truth::True };
+                let junction = if matches!(e.kind, ExprKind::And(_)) { Junction::And } else { Junction::Or };
                 if xs.is_empty() {
-                    self.steps.push(Step::Leaf(Op::Truth(decisive.not())));
-                    return Some(());
+                    return Some(Node { op: Op::Truth(junction.decisive().not()), negate: false });
                 }
-                self.steps.push(Step::Begin);
-                let mut tests = Vec::with_capacity(xs.len());
-                for x in xs {
-                    self.steps(x, first)?;
-                    tests.push(self.steps.len());
-                    self.steps.push(Step::Test(decisive, 0));
-                }
-                let end = u32::try_from(self.steps.len() - first).ok()?;
-                for t in tests {
-                    if let Some(step) = self.steps.get_mut(t) {
-                        *step = Step::Test(decisive, end);
-                    }
-                }
-                self.steps.push(Step::End(decisive));
+                let operands = xs.iter().map(|x| self.node(x, depth + 1)).collect::<Option<Vec<Node>>>()?;
+                let first = u32::try_from(self.nodes.len()).ok()?;
+                let count = u32::try_from(operands.len()).ok()?;
+                let leaves = operands.iter().all(|o| !matches!(o.op, Op::Junction(..) | Op::Leaves(..)));
+                self.nodes.extend(operands);
+                let op = if leaves { Op::Leaves(junction, first, count) } else { Op::Junction(junction, first, count) };
+                Some(Node { op, negate: false })
             }
-            _ => {
-                let op = self.leaf(e)?;
-                self.steps.push(Step::Leaf(op));
-            }
+            _ => Some(Node { op: self.leaf(e)?, negate: false }),
         }
-        Some(())
     }
 
     /// A leaf: a literal, a true/false fact or rule, or a comparison.
     fn leaf(&mut self, e: &Expr) -> Option<Op> {
-        Some(match &e.kind {
-            ExprKind::Bool(b) => Op::Truth(if *b { Truth::True } else { Truth::False }),
-            ExprKind::Unknown => Op::Truth(Truth::Unknown),
-            ExprKind::Fact(f) if e.ty == Type::Bool => Op::Fact(*f),
-            ExprKind::Item(i) if e.ty == Type::Bool => Op::Rule(*i),
-            ExprKind::Binary(op, l, r) if is_comparison(*op) => match (self.load(l)?, self.load(r)?) {
-                (Load::Fact(f), Load::Const(k)) => match (*op, self.consts.get(k as usize)) {
-                    (
-                        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge,
-                        Some(Value::Number(n, _)),
-                    ) => Op::CompareNumber(f, *op, *n, k),
-                    (BinaryOp::Eq | BinaryOp::Ne, Some(Value::Enum(_, v))) => {
-                        Op::IsVariant(f, *v, *op == BinaryOp::Ne, k)
-                    }
-                    _ => Op::Compare(*op, Load::Fact(f), Load::Const(k)),
-                },
-                (a, b) => Op::Compare(*op, a, b),
-            },
+        let (op, l, r) = match &e.kind {
+            ExprKind::Bool(b) => return Some(Op::Truth(truth(*b))),
+            ExprKind::Unknown => return Some(Op::Truth(Truth::Unknown)),
+            ExprKind::Fact(f) if e.ty == Type::Bool => return Some(Op::Fact(*f)),
+            ExprKind::Item(i) if e.ty == Type::Bool => return Some(Op::Rule(*i)),
+            ExprKind::Binary(op, l, r) if is_comparison(*op) => (*op, self.load(l)?, self.load(r)?),
             _ => return None,
-        })
+        };
+        if let (Load::Fact(f), Load::Const(k)) = (l, r) {
+            match (op, self.consts.get(k as usize)) {
+                (
+                    BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge,
+                    Some(Value::Number(n, _)),
+                ) => return Some(Op::Number(f, orders(op), op, *n)),
+                (BinaryOp::Eq | BinaryOp::Ne, Some(Value::Enum(_, v))) => {
+                    return Some(Op::Variant(f, *v, op == BinaryOp::Ne, k));
+                }
+                _ => {}
+            }
+        }
+        let at = u32::try_from(self.compares.len()).ok()?;
+        self.compares.push((op, l, r));
+        Some(Op::Compare(at))
     }
 
     /// An operand of a comparison: a fact, the assessment date or a literal.
@@ -274,9 +286,22 @@ impl Program {
     }
 }
 
-fn truth(b: bool) -> Truth {
-    if b { Truth::True } else { Truth::False }
+/// The orders of two numbers for which comparison `op` holds, as a set of bits (less, equal,
+/// greater).
+fn orders(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::Eq => EQUAL,
+        BinaryOp::Ne => LESS | GREATER,
+        BinaryOp::Lt => LESS,
+        BinaryOp::Le => LESS | EQUAL,
+        BinaryOp::Gt => GREATER,
+        _ => GREATER | EQUAL,
+    }
 }
+
+const LESS: u8 = 1;
+const EQUAL: u8 = 2;
+const GREATER: u8 = 4;
 
 /// Whether `op` gives a truth value from two operands.
 fn is_comparison(op: BinaryOp) -> bool {
@@ -286,136 +311,217 @@ fn is_comparison(op: BinaryOp) -> bool {
 /// The value of a literal that is missing (never, for a compiled program).
 static UNKNOWN: Value = Value::Unknown;
 
-impl Evaluator<'_> {
-    /// Runs the compiled code of definition `id`, when it has some: its value, with the inputs
-    /// that decided it appended to `out`. `stack` is scratch space.
-    pub(super) fn run_compiled(
-        &self,
-        id: ItemId,
-        stack: &mut Vec<(Truth, u32)>,
-        out: &mut Vec<Input>,
-    ) -> Option<Value> {
-        let program = &self.policy.program;
-        let code = program.code(id)?;
-        stack.clear();
-        for op in code {
-            let start = out.len() as u32;
-            let truth = match *op {
-                Op::Not => {
-                    if let Some(top) = stack.last_mut() {
-                        top.0 = top.0.not();
-                    }
-                    continue;
-                }
-                Op::And(n) | Op::Or(n) => {
-                    let decisive = if matches!(op, Op::And(_)) { Truth::False } else { Truth::True };
-                    let from = stack.len().saturating_sub(n as usize);
-                    let (truth, base) = junction(stack.get(from..).unwrap_or(&[]), decisive, out);
-                    stack.truncate(from);
-                    stack.push((truth, base));
-                    continue;
-                }
-                leaf => self.leaf::<true>(leaf, out),
-            };
-            stack.push((truth, start));
-        }
-        stack.last().map(|(t, _)| t.value())
-    }
+/// What the compiled conditions of one document read, besides the rules' truth values: its facts,
+/// the values of rules that are not true/false and the date.
+struct Reads<'r> {
+    program: &'r Program,
+    cells: &'r [Cell],
+    slots: &'r [&'r Value],
+    values: &'r [Value],
+    as_of: jiff::civil::Date,
+    as_of_value: &'r Value,
+}
 
-    /// Runs the steps of definition `id` without traces, when it is compiled. `open` is scratch
-    /// space: whether each open junction has had an unknown operand.
-    pub(super) fn run_steps(&self, id: ItemId, open: &mut Vec<bool>) -> Option<Truth> {
-        let steps = self.policy.program.step_code(id)?;
-        open.clear();
-        let mut now = Truth::Unknown;
-        let mut at = 0;
-        while let Some(step) = steps.get(at) {
-            at += 1;
-            match *step {
-                Step::Leaf(op) => now = self.leaf::<false>(op, &mut Vec::new()),
-                Step::Not => now = now.not(),
-                Step::Begin => open.push(false),
-                Step::Test(decisive, end) => {
-                    if now == decisive {
-                        at = end as usize;
-                    } else if now == Truth::Unknown
-                        && let Some(unknown) = open.last_mut()
-                    {
-                        *unknown = true;
-                    }
-                }
-                Step::End(decisive) => {
-                    let unknown = open.pop().unwrap_or(false);
-                    now = if now == decisive {
-                        decisive
-                    } else if unknown {
-                        Truth::Unknown
-                    } else {
-                        decisive.not()
-                    };
-                }
+impl Evaluator<'_> {
+    /// Evaluates the rules `ids` in turn: those compiled by running their compiled condition,
+    /// the others as [`Evaluator::rule`] does.
+    pub(super) fn rules(&mut self, ids: impl IntoIterator<Item = ItemId>) {
+        let mut ids = ids.into_iter().peekable();
+        while ids.peek().is_some() {
+            self.compiled_run(&mut ids);
+            if let Some(id) = ids.next() {
+                self.rule(id);
             }
         }
-        Some(now)
     }
 
-    /// The value of a leaf operation, its inputs recorded when `TRACE` is on.
-    fn leaf<const TRACE: bool>(&self, op: Op, out: &mut Vec<Input>) -> Truth {
+    /// Evaluates the rules from `ids` while they are compiled, recording each value (and, with
+    /// traces on, the inputs that decided it); stops before the first that is not.
+    fn compiled_run(&mut self, ids: &mut std::iter::Peekable<impl Iterator<Item = ItemId>>) {
         let program = &self.policy.program;
+        let state = &mut self.state;
+        let reads = Reads {
+            program,
+            cells: &self.cells,
+            slots: &self.slots,
+            values: &state.values,
+            as_of: state.as_of,
+            as_of_value: &self.as_of_value,
+        };
+        let (truths, arena, spans) = (&mut state.truths, &mut state.arena, &mut state.spans);
+        while let Some(&id) = ids.peek() {
+            let Some(root) = program.root(id) else { return };
+            ids.next();
+            let i = id.0 as usize;
+            let start = arena.len();
+            let now = if self.traces {
+                let now = reads.node::<true>(root, truths, arena);
+                dedup_tail(arena, start);
+                now
+            } else {
+                reads.node::<false>(root, truths, arena)
+            };
+            if let Some(t) = truths.get_mut(i) {
+                *t = Some(now);
+            }
+            if let Some(span) = spans.get_mut(i) {
+                *span = (start as u32, arena.len() as u32);
+            }
+        }
+    }
+}
+
+impl Reads<'_> {
+    /// The value of a node, with (when `TRACE` is on) the inputs that decided it appended to
+    /// `out`. `truths` are the rules' values so far.
+    #[inline(always)]
+    fn node<const TRACE: bool>(&self, node: &Node, truths: &[Option<Truth>], out: &mut Vec<Input>) -> Truth {
+        let now = match node.op {
+            Op::Junction(j, first, count) => self.junction::<TRACE, false>(j, first, count, truths, out),
+            Op::Leaves(j, first, count) => self.junction::<TRACE, true>(j, first, count, truths, out),
+            leaf => self.leaf::<TRACE>(leaf, truths, out),
+        };
+        if node.negate { now.not() } else { now }
+    }
+
+    /// [`Reads::junction`] of operands that are not all leaves, out of line (it recurses).
+    #[inline(never)]
+    fn nested<const TRACE: bool>(
+        &self,
+        junction: Junction,
+        first: u32,
+        count: u32,
+        truths: &[Option<Truth>],
+        out: &mut Vec<Input>,
+    ) -> Truth {
+        self.junction::<TRACE, false>(junction, first, count, truths, out)
+    }
+
+    /// The value of a junction of the `count` nodes from `first`. As the tree evaluator does: the
+    /// first operand with the deciding value decides alone (the rest are not evaluated); all
+    /// operands with the other value decide together; otherwise the result is unknown, decided
+    /// by the unknown operands. `LEAVES`: every operand is a leaf.
+    #[inline(always)]
+    fn junction<const TRACE: bool, const LEAVES: bool>(
+        &self,
+        junction: Junction,
+        first: u32,
+        count: u32,
+        truths: &[Option<Truth>],
+        out: &mut Vec<Input>,
+    ) -> Truth {
+        let operands = self.program.nodes.get(first as usize..first as usize + count as usize).unwrap_or(&[]);
+        let decisive = junction.decisive();
+        let base = out.len();
+        let mut unknown = false;
+        for operand in operands {
+            let next = out.len();
+            let now = match operand.op {
+                Op::Junction(j, f, c) if !LEAVES => self.nested::<TRACE>(j, f, c, truths, out),
+                Op::Leaves(j, f, c) if !LEAVES => self.junction::<TRACE, true>(j, f, c, truths, out),
+                leaf => self.leaf::<TRACE>(leaf, truths, out),
+            };
+            let now = if operand.negate { now.not() } else { now };
+            if now == decisive {
+                if TRACE {
+                    keep_from(out, next, base);
+                }
+                return decisive;
+            }
+            if now == Truth::Unknown {
+                if !unknown {
+                    // The first unknown operand: the others' inputs no longer decide anything.
+                    if TRACE {
+                        keep_from(out, next, base);
+                    }
+                    unknown = true;
+                }
+            } else if unknown && TRACE {
+                out.truncate(next);
+            }
+        }
+        if unknown { Truth::Unknown } else { decisive.not() }
+    }
+
+    /// The value of a leaf, its inputs recorded when `TRACE` is on.
+    #[inline(always)]
+    fn leaf<const TRACE: bool>(&self, op: Op, truths: &[Option<Truth>], out: &mut Vec<Input>) -> Truth {
         match op {
             Op::Truth(t) => t,
             Op::Fact(f) => {
                 if TRACE {
                     out.push(Input::Fact(f));
                 }
-                Truth::of(self.fact(f))
+                match self.cells.get(f.0 as usize) {
+                    Some(Cell::Bool(b)) => truth(*b),
+                    _ => Truth::Unknown,
+                }
             }
             Op::Rule(i) => {
                 if TRACE {
                     out.push(Input::Rule(i));
                 }
-                Truth::of(self.state.values.get(i.0 as usize).unwrap_or(&UNKNOWN))
+                match truths.get(i.0 as usize) {
+                    Some(Some(t)) => *t,
+                    _ => Truth::of(self.values.get(i.0 as usize).unwrap_or(&UNKNOWN)),
+                }
             }
-            Op::Compare(op, l, r) => {
-                let a = self.load::<TRACE>(l, out);
-                let b = self.load::<TRACE>(r, out);
-                Truth::of(&binary(op, a, b, self.state.as_of))
-            }
-            Op::CompareNumber(f, op, n, k) => {
+            Op::Compare(c) => self.compare::<TRACE>(c, out),
+            Op::Number(f, set, op, n) => {
                 if TRACE {
                     out.push(Input::Fact(f));
                 }
-                match self.fact(f) {
-                    Value::Number(x, _) => match x.partial_cmp(&n) {
+                match self.cells.get(f.0 as usize) {
+                    Some(Cell::Number(x)) => match x.partial_cmp(&n) {
                         None => Truth::Unknown,
-                        Some(o) => truth(match op {
-                            BinaryOp::Eq => o.is_eq(),
-                            BinaryOp::Ne => o.is_ne(),
-                            BinaryOp::Lt => o.is_lt(),
-                            BinaryOp::Le => o.is_le(),
-                            BinaryOp::Gt => o.is_gt(),
-                            _ => o.is_ge(),
-                        }),
+                        Some(o) => {
+                            let bit = match o {
+                                std::cmp::Ordering::Less => LESS,
+                                std::cmp::Ordering::Equal => EQUAL,
+                                std::cmp::Ordering::Greater => GREATER,
+                            };
+                            truth(set & bit != 0)
+                        }
                     },
-                    Value::Unknown => Truth::Unknown,
-                    other => Truth::of(&binary(op, other, program.constant(k), self.state.as_of)),
+                    Some(Cell::Unknown) | None => Truth::Unknown,
+                    // Not a number: units cannot change how it compares with one.
+                    Some(_) => self.other(op, f, &Value::Number(n, None)),
                 }
             }
-            Op::IsVariant(f, v, negated, k) => {
+            Op::Variant(f, v, negated, k) => {
                 if TRACE {
                     out.push(Input::Fact(f));
                 }
-                match self.fact(f) {
-                    Value::Enum(_, x) => truth((*x == v) != negated),
-                    Value::Unknown => Truth::Unknown,
-                    other => {
+                match self.cells.get(f.0 as usize) {
+                    Some(Cell::Variant(x)) => truth((*x == v) != negated),
+                    Some(Cell::Unknown) | None => Truth::Unknown,
+                    Some(_) => {
                         let op = if negated { BinaryOp::Ne } else { BinaryOp::Eq };
-                        Truth::of(&binary(op, other, program.constant(k), self.state.as_of))
+                        self.other(op, f, self.program.constant(k))
                     }
                 }
             }
-            Op::Not | Op::And(_) | Op::Or(_) => Truth::Unknown,
+            Op::Junction(..) | Op::Leaves(..) => Truth::Unknown,
         }
+    }
+
+    /// A comparison of two operands that are not both literals.
+    #[inline(never)]
+    fn compare<const TRACE: bool>(&self, c: u32, out: &mut Vec<Input>) -> Truth {
+        let Some(&(op, l, r)) = self.program.compares.get(c as usize) else { return Truth::Unknown };
+        let a = self.load::<TRACE>(l, out);
+        let b = self.load::<TRACE>(r, out);
+        Truth::of(&binary(op, a, b, self.as_of))
+    }
+
+    /// Fact `f` compared with a literal when the fact holds a value of another kind.
+    #[cold]
+    fn other(&self, op: BinaryOp, f: FactId, literal: &Value) -> Truth {
+        Truth::of(&binary(op, self.fact(f), literal, self.as_of))
+    }
+
+    fn fact(&self, f: FactId) -> &Value {
+        self.slots.get(f.0 as usize).copied().unwrap_or(&UNKNOWN)
     }
 
     /// The value of an operand, its input recorded when `TRACE` is on.
@@ -431,40 +537,33 @@ impl Evaluator<'_> {
                 if TRACE {
                     out.push(Input::AsOf);
                 }
-                &self.as_of_value
+                self.as_of_value
             }
-            Load::Const(k) => self.policy.program.constant(k),
+            Load::Const(k) => self.program.constant(k),
         }
     }
 }
 
-/// The junction (`and` when `decisive` is false, `or` when true) of `operands`, each a truth value
-/// and where its inputs start in `out`; the inputs of the operands follow one another to the end of
-/// `out`. As the tree evaluator does: an operand with the decisive value decides alone (the first
-/// one); all operands with the other value decide together; otherwise the result is unknown,
-/// decided by the operands without that other value. Returns the result and where its inputs
-/// start.
-fn junction(operands: &[(Truth, u32)], decisive: Truth, out: &mut Vec<Input>) -> (Truth, u32) {
-    let base = operands.first().map_or(out.len(), |(_, s)| *s as usize);
-    let end_of = |k: usize, out: &Vec<Input>| operands.get(k + 1).map_or(out.len(), |(_, s)| *s as usize);
-    if let Some(k) = operands.iter().position(|(t, _)| *t == decisive) {
-        let (from, to) = (operands.get(k).map_or(base, |(_, s)| *s as usize), end_of(k, out));
-        out.copy_within(from..to, base);
-        out.truncate(base + (to - from));
-        return (decisive, base as u32);
+/// Moves the inputs from `from` to the end of `out` down to `to`, dropping those between.
+fn keep_from(out: &mut Vec<Input>, from: usize, to: usize) {
+    if from > to && from <= out.len() {
+        let n = out.len() - from;
+        out.copy_within(from.., to);
+        out.truncate(to + n);
     }
-    if operands.iter().all(|(t, _)| *t != Truth::Unknown) {
-        return (decisive.not(), base as u32);
-    }
-    // Keep the inputs of the unknown operands only.
-    let mut write = base;
-    for (k, (t, s)) in operands.iter().enumerate() {
-        if *t == Truth::Unknown {
-            let (from, to) = (*s as usize, end_of(k, out));
-            out.copy_within(from..to, write);
-            write += to - from;
+}
+
+/// Removes the repeated inputs from `arena[start..]`, keeping each first occurrence in place.
+fn dedup_tail(arena: &mut Vec<Input>, start: usize) {
+    let mut write = start;
+    for read in start..arena.len() {
+        let Some(&input) = arena.get(read) else { break };
+        if !arena.get(start..write).is_some_and(|kept| kept.contains(&input)) {
+            if let Some(slot) = arena.get_mut(write) {
+                *slot = input;
+            }
+            write += 1;
         }
     }
-    out.truncate(write);
-    (Truth::Unknown, base as u32)
+    arena.truncate(write);
 }
