@@ -5,7 +5,7 @@ include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
 /// Adds every shipped policy file to `sources`, named `embedded:PATH`.
 pub fn add_to(sources: &mut crate::source::Sources) {
     for (path, text) in POLICIES {
-        sources.add(format!("embedded:{path}"), *text);
+        sources.add_static(format!("embedded:{path}"), text);
     }
 }
 
@@ -44,7 +44,7 @@ pub fn add_missing_imports(sources: &mut crate::source::Sources) -> Vec<crate::s
         declared.insert(name.clone());
         for (_, uses, path, text) in shipped.iter().filter(|(n, ..)| *n == name) {
             wanted.extend(uses.iter().cloned());
-            added.push(sources.add(format!("embedded:{path}"), *text));
+            added.push(sources.add_static(format!("embedded:{path}"), text));
         }
     }
     added

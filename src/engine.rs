@@ -87,7 +87,7 @@ impl Engine {
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err((sources, diags));
         }
-        let mut files: Vec<(&str, &str)> = sources.iter().map(|(_, f)| (f.name.as_str(), f.text.as_str())).collect();
+        let mut files: Vec<(&str, &str)> = sources.iter().map(|(_, f)| (f.name.as_str(), &*f.text)).collect();
         files.sort();
         let mut parts: Vec<&[u8]> = Vec::new();
         for (name, text) in &files {

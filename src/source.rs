@@ -34,13 +34,13 @@ impl Span {
 pub struct SourceFile {
     /// Path as the user gave it (or `embedded:` + path for the built-in policies).
     pub name: String,
-    /// The whole text.
-    pub text: String,
+    /// The whole text (borrowed for the policies shipped in the binary, not copied).
+    pub text: std::borrow::Cow<'static, str>,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
-    fn new(name: String, text: String) -> Self {
+    fn new(name: String, text: std::borrow::Cow<'static, str>) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile { name, text, line_starts }
@@ -77,8 +77,17 @@ impl Sources {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.push(SourceFile::new(name.into(), std::borrow::Cow::Owned(text.into())))
+    }
+
+    /// Adds a file whose text lives as long as the program (a shipped policy), without copying it.
+    pub fn add_static(&mut self, name: impl Into<String>, text: &'static str) -> FileId {
+        self.push(SourceFile::new(name.into(), std::borrow::Cow::Borrowed(text)))
+    }
+
+    fn push(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile::new(name.into(), text.into()));
+        self.files.push(file);
         id
     }
 

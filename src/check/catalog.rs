@@ -175,9 +175,9 @@ impl Checker<'_> {
     /// Checks every reference to a standard (in `standard` clauses and crosswalks) against the
     /// loaded catalogs, and the relation and confidence of crosswalk declarations.
     pub(super) fn standard_references(&mut self) {
-        for mi in 0..self.asts.len() {
-            let items = self.asts.get(mi).map(|a| a.items.clone()).unwrap_or_default();
-            for item in &items {
+        let asts = std::rc::Rc::clone(&self.asts);
+        for ast in asts.iter() {
+            for item in &ast.items {
                 let context = Context {
                     kind: item.kind.noun().to_string(),
                     id: item.name.name.clone(),

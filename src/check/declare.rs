@@ -120,7 +120,7 @@ impl Checker<'_> {
             if h.kind == ModuleKind::Catalog {
                 self.declare_catalog(mid, h);
             }
-            self.asts.push(m);
+            std::rc::Rc::make_mut(&mut self.asts).push(m);
             self.ast_module.push(mid);
         }
         for p in parts {
@@ -142,7 +142,7 @@ impl Checker<'_> {
                 if let Some(m) = self.policy.modules.get_mut(owner.0 as usize) {
                     m.notes.extend(notes);
                 }
-                self.asts.push(p);
+                std::rc::Rc::make_mut(&mut self.asts).push(p);
                 self.ast_module.push(owner);
             }
             None => {
@@ -214,8 +214,9 @@ impl Checker<'_> {
     fn declare_items(&mut self, mi: usize) {
         let Some(&mid) = self.ast_module.get(mi) else { return };
         let module_name = self.policy.module(mid).map(|m| m.id.clone()).unwrap_or_default();
-        let Some(ast) = self.asts.get(mi) else { return };
-        let items = ast.items.clone();
+        let asts = std::rc::Rc::clone(&self.asts);
+        let Some(ast) = asts.get(mi) else { return };
+        let items = &ast.items;
         let mut test_names: BTreeMap<String, crate::source::Span> = BTreeMap::new();
         for (ii, item) in items.iter().enumerate() {
             let context = Context {

@@ -13,9 +13,10 @@ use crate::syntax::ast::{self, ClauseKind, CrosswalkTarget, ItemHead, ItemKind};
 use crate::value::{Duration, TimeUnit};
 
 impl Checker<'_> {
-    fn ast_item(&self, id: ItemId) -> Option<(ModuleId, ast::Item)> {
+    /// The module and syntax of item `id`, in `asts` (the checker's, shared).
+    fn ast_item<'t>(&self, asts: &'t [ast::Module], id: ItemId) -> Option<(ModuleId, &'t ast::Item)> {
         let &(mi, ii) = self.item_ast.get(id.0 as usize)?;
-        Some((*self.ast_module.get(mi)?, self.asts.get(mi)?.items.get(ii)?.clone()))
+        Some((*self.ast_module.get(mi)?, asts.get(mi)?.items.get(ii)?))
     }
 
     fn begin(&mut self, id: ItemId) {
@@ -77,7 +78,8 @@ impl Checker<'_> {
     }
 
     fn type_item(&mut self, id: ItemId) {
-        let Some((m, item)) = self.ast_item(id) else { return };
+        let asts = std::rc::Rc::clone(&self.asts);
+        let Some((m, item)) = self.ast_item(&asts, id) else { return };
         self.begin(id);
         let mut out = match self.policy.item(id) {
             Some(i) => i.clone(),
@@ -365,7 +367,8 @@ impl Checker<'_> {
     /// `gives` is for exceptions to definitions and must fit the definition's type; an
     /// exception to a definition that is not true/false needs it.
     fn check_gives(&mut self, id: ItemId) {
-        let Some((m, item)) = self.ast_item(id) else { return };
+        let asts = std::rc::Rc::clone(&self.asts);
+        let Some((m, item)) = self.ast_item(&asts, id) else { return };
         if !item.kind.is_exception() {
             return;
         }
@@ -435,10 +438,10 @@ impl Checker<'_> {
 
     /// Resolves crosswalks written as clauses of norms and as declarations of their own.
     pub(super) fn crosswalks(&mut self) {
-        for mi in 0..self.asts.len() {
+        let asts = std::rc::Rc::clone(&self.asts);
+        for (mi, ast) in asts.iter().enumerate() {
             let Some(&m) = self.ast_module.get(mi) else { continue };
-            let items = self.asts.get(mi).map(|a| a.items.clone()).unwrap_or_default();
-            for item in &items {
+            for item in &ast.items {
                 let from = match item.kind {
                     ItemKind::Crosswalk => self.crosswalk_source(m, &item.name),
                     k if k.is_norm() => match self.resolve(m, &item.name.name) {

@@ -53,8 +53,9 @@ struct Checker<'a> {
     diags: Vec<Diagnostic>,
     /// Modules by id (only the first of duplicates).
     module_ids: BTreeMap<String, ModuleId>,
-    /// The syntax tree of each file checked (modules first, then their parts).
-    asts: Vec<ast::Module>,
+    /// The syntax tree of each file checked (modules first, then their parts); shared, so that a
+    /// pass can walk it while it adds to the policy.
+    asts: std::rc::Rc<Vec<ast::Module>>,
     /// The module each entry of `asts` belongs to.
     ast_module: Vec<ModuleId>,
     /// Facts by dotted name.
@@ -90,7 +91,7 @@ impl<'a> Checker<'a> {
             policy: Policy::default(),
             diags: Vec::new(),
             module_ids: BTreeMap::new(),
-            asts: Vec::new(),
+            asts: std::rc::Rc::new(Vec::new()),
             ast_module: Vec::new(),
             fact_ids: BTreeMap::new(),
             item_ids: BTreeMap::new(),

@@ -24,14 +24,10 @@ enum Heading {
 impl Checker<'_> {
     /// Checks every test and adds it to the policy.
     pub(super) fn scenarios(&mut self) {
-        for mi in 0..self.asts.len() {
+        let asts = std::rc::Rc::clone(&self.asts);
+        for (mi, ast) in asts.iter().enumerate() {
             let Some(&m) = self.ast_module.get(mi) else { continue };
-            let tests: Vec<ast::Item> = self
-                .asts
-                .get(mi)
-                .map(|a| a.items.iter().filter(|i| i.kind == ItemKind::Test).cloned().collect())
-                .unwrap_or_default();
-            for t in &tests {
+            for t in ast.items.iter().filter(|i| i.kind == ItemKind::Test) {
                 self.current = Some((None, Context { kind: "test".into(), id: t.name.name.clone(), cite: None }));
                 let base = self.scenario(m, t);
                 let table = t.clauses.iter().find_map(|c| match &c.kind {

@@ -95,7 +95,7 @@ pub fn load_with(
     limits: &crate::limits::Limits,
 ) -> Result<Facts, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
-    let text = src.text.as_str();
+    let text = &*src.text;
     let whole = Span::new(file, 0, 0);
     if text.len() > limits.facts_bytes {
         return Err(vec![

@@ -168,7 +168,7 @@ impl Reader<'_> {
 /// [`crate::facts::load_beside`].
 pub fn load(sources: &Sources, file: FileId) -> Result<Profile, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
-    let text = src.text.as_str();
+    let text = &*src.text;
     let whole = Span::new(file, 0, 0);
     let mut r = Reader { file, text, diags: Vec::new() };
     // The facts reader has reported YAML errors already; here they only stop the reading.

@@ -425,7 +425,7 @@ fn beyond_a_sheet(xml: &[u8]) -> Option<String> {
 /// Reads a filled YAML response form, file `file` of `sources`, against `policy`.
 pub fn read_yaml(sources: &Sources, file: FileId, policy: &Policy) -> Result<Responses, Vec<Diagnostic>> {
     let Some(src) = sources.get(file) else { return Err(Vec::new()) };
-    let text = src.text.as_str();
+    let text = &*src.text;
     let mut problems = Problems { name: &src.name, diags: Vec::new() };
     if let Some((at, c, what)) = crate::syntax::hygiene::first_hidden(text) {
         problems.push(

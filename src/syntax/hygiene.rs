@@ -51,76 +51,104 @@ fn script(c: char) -> Option<&'static str> {
     }
 }
 
-/// Every finding in `text`, at most [`MAX_FINDINGS`].
+/// Every finding in `text`, at most [`MAX_FINDINGS`]. Reads the text byte by byte, decoding only
+/// the characters beyond ASCII.
 pub fn check(file: FileId, text: &str) -> Vec<Diagnostic> {
+    let bytes = text.as_bytes();
     let mut diags = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    let mut in_string = false;
-    let mut in_comment = false;
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
     let mut word_start: Option<usize> = None;
-    while let Some((i, c)) = chars.next() {
+    // Whether the current name has a letter beyond ASCII (only those can mix scripts).
+    let mut word_wide = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         if diags.len() >= MAX_FINDINGS {
             break;
         }
-        let span = Span::new(file, i, i + c.len_utf8());
-        if control(c) {
-            diags.push(
-                Diagnostic::error(Code::HiddenCharacter, span, format!("the file contains a control character (U+{:04X})", c as u32))
-                    .label("control character")
-                    .help("remove it: control characters are invisible and can garble a terminal; policy files are plain text"),
-            );
-        } else if c == '\r' && chars.peek().is_none_or(|(_, n)| *n != '\n') {
-            diags.push(
-                Diagnostic::error(Code::HiddenCharacter, span, "a carriage return stands alone as a line break")
-                    .label("lone carriage return")
-                    .help("save the file with LF (or CRLF) line breaks"),
-            );
-        } else if invisible(c) {
-            diags.push(
-                Diagnostic::error(
-                    Code::HiddenCharacter,
-                    span,
-                    format!("the file contains an invisible character (U+{:04X})", c as u32),
-                )
-                .label("invisible character")
-                .help("remove it: an invisible character makes two names that look the same differ"),
-            );
-        } else if bidi(c) {
-            diags.push(
-                Diagnostic::error(
-                    Code::HiddenCharacter,
-                    span,
-                    format!("the file contains a bidirectional control character (U+{:04X}), which can make the text read differently from how it runs", c as u32),
-                )
-                .label("bidirectional control")
-                .help("remove it: write right-to-left text without direction controls"),
-            );
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            text.get(i..).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}')
+        };
+        let width = c.len_utf8();
+        if !(b.is_ascii() && (b' '..0x7f).contains(&b)) {
+            let lone_cr = c == '\r' && bytes.get(i + 1) != Some(&b'\n');
+            diags.extend(hidden(Span::new(file, i, i + width), c, lone_cr));
         }
         // Names: runs of letters, digits and `_` outside strings and comments.
-        let in_word = !in_string && !in_comment && (c.is_alphanumeric() || c == '_');
+        let in_word = !in_string
+            && !in_comment
+            && if b.is_ascii() { b.is_ascii_alphanumeric() || b == b'_' } else { c.is_alphanumeric() };
         match (in_word, word_start) {
-            (true, None) => word_start = Some(i),
+            (true, None) => {
+                word_start = Some(i);
+                word_wide = !b.is_ascii();
+            }
+            (true, Some(_)) => word_wide |= !b.is_ascii(),
             (false, Some(start)) => {
-                diags.extend(mixed_scripts(file, text, start, i));
+                if word_wide {
+                    diags.extend(mixed_scripts(file, text, start, i));
+                }
                 word_start = None;
             }
-            _ => {}
+            (false, None) => {}
         }
-        match c {
-            '\n' => in_comment = false,
-            '"' if !in_comment => in_string = !in_string,
-            '\\' if in_string => {
-                chars.next();
+        if escaped {
+            escaped = false;
+        } else {
+            match b {
+                b'\n' => in_comment = false,
+                b'"' if !in_comment => in_string = !in_string,
+                b'\\' if in_string => escaped = true,
+                b'/' if !in_string && !in_comment && bytes.get(i + 1) == Some(&b'/') => in_comment = true,
+                _ => {}
             }
-            '/' if !in_string && !in_comment && chars.peek().is_some_and(|(_, n)| *n == '/') => in_comment = true,
-            _ => {}
         }
+        i += width;
     }
-    if let Some(start) = word_start {
+    if let Some(start) = word_start
+        && word_wide
+    {
         diags.extend(mixed_scripts(file, text, start, text.len()));
     }
     diags.truncate(MAX_FINDINGS);
     diags
+}
+
+/// The finding for character `c` at `span` when it is hidden: a control character, a carriage
+/// return that stands alone (`lone_cr`), an invisible character or a bidirectional control.
+fn hidden(span: Span, c: char, lone_cr: bool) -> Option<Diagnostic> {
+    Some(if control(c) {
+        Diagnostic::error(
+            Code::HiddenCharacter,
+            span,
+            format!("the file contains a control character (U+{:04X})", c as u32),
+        )
+        .label("control character")
+        .help("remove it: control characters are invisible and can garble a terminal; policy files are plain text")
+    } else if lone_cr {
+        Diagnostic::error(Code::HiddenCharacter, span, "a carriage return stands alone as a line break")
+            .label("lone carriage return")
+            .help("save the file with LF (or CRLF) line breaks")
+    } else if invisible(c) {
+        Diagnostic::error(
+            Code::HiddenCharacter,
+            span,
+            format!("the file contains an invisible character (U+{:04X})", c as u32),
+        )
+        .label("invisible character")
+        .help("remove it: an invisible character makes two names that look the same differ")
+    } else if bidi(c) {
+        Diagnostic::error(
+            Code::HiddenCharacter,
+            span,
+            format!("the file contains a bidirectional control character (U+{:04X}), which can make the text read differently from how it runs", c as u32),
+        )
+        .label("bidirectional control")
+        .help("remove it: write right-to-left text without direction controls")
+    } else {
+        return None;
+    })
 }
 
 /// An error when the name at `start..end` mixes Latin, Greek and Cyrillic letters.
@@ -163,5 +191,6 @@ mod tests {
         assert!(check(f, "a\r\nb\r\n").is_empty(), "CRLF is fine");
         assert!(check(f, "a\rb\n")[0].message.contains("carriage return"));
         assert!(check(f, "define tell\u{200B}_people\n")[0].message.contains("invisible"));
+        assert!(check(f, "title en \"a\\\u{0}\"\n")[0].message.contains("U+0000"), "an escape hides nothing");
     }
 }

@@ -216,6 +216,7 @@ fn parse_with(file: FileId, text: &str, fast_path: bool, max_bytes: usize) -> Pa
     let module = header.map(|h| {
         let mut all_items = h.items;
         all_items.append(&mut items);
+        all_items.shrink_to_fit();
         Module { docs: h.docs, header: h.header, uses: h.uses, items: all_items, comments }
     });
     Parsed { module, diags, broken }

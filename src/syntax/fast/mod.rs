@@ -131,6 +131,8 @@ impl Parser<'_> {
                 }
             }
         }
+        // The tree lives while the policy is checked: no room kept for more.
+        out.shrink_to_fit();
         out
     }
 
