@@ -70,7 +70,8 @@ impl Checker<'_> {
     pub(super) fn declare_catalog(&mut self, module: ModuleId, header: &ast::Header) {
         let mut reference: Option<&Text> = None;
         for c in &header.clauses {
-            let ClauseKind::Standard { name, part, relation, confidence } = &c.kind else { continue };
+            let ClauseKind::Standard(s) = &c.kind else { continue };
+            let ast::StandardRef { name, part, relation, confidence } = &**s;
             if let Some(first) = reference {
                 self.push(
                     Diagnostic::error(Code::ClauseRepeated, c.span, "a catalog describes one standard")
@@ -202,13 +203,14 @@ impl Checker<'_> {
                 if item.kind == ItemKind::Crosswalk || item.kind.is_norm() {
                     for c in &item.clauses {
                         match &c.kind {
-                            ClauseKind::Standard { name, part, .. } => {
-                                self.standard_reference(name, part.as_ref(), &context);
+                            ClauseKind::Standard(s) => {
+                                self.standard_reference(&s.name, s.part.as_ref(), &context);
                             }
-                            ClauseKind::Crosswalk(ast::Crosswalk {
-                                target: CrosswalkTarget::Standard { name, part },
-                                ..
-                            }) => self.standard_reference(name, part.as_ref(), &context),
+                            ClauseKind::Crosswalk(x) => {
+                                if let CrosswalkTarget::Standard { name, part } = &x.target {
+                                    self.standard_reference(name, part.as_ref(), &context);
+                                }
+                            }
                             _ => {}
                         }
                     }

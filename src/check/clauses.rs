@@ -307,7 +307,9 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
     let statuses: Vec<&str> = crate::model::ProvisionStatus::WORDS.iter().map(|(w, _)| *w).collect();
     let levels: Vec<&str> = crate::model::Verification::WORDS.iter().map(|(w, _)| *w).collect();
     let kinds: Vec<&str> = crate::model::STANDARD_KINDS.iter().map(|(w, _)| *w).collect();
-    if let ClauseKind::Standard { confidence: Some(c), .. } = kind {
+    if let ClauseKind::Standard(s) = kind
+        && let Some(c) = &s.confidence
+    {
         check_word(c, crate::model::CONFIDENCES, "confidence", context, diags);
     }
     if let ClauseKind::Crosswalk(x) = kind
@@ -320,7 +322,10 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
         ClauseKind::Status(s) => (s, statuses.as_slice(), "status"),
         ClauseKind::Verification(v) => (v, levels.as_slice(), "verification level"),
         ClauseKind::Kind(k) => (k, kinds.as_slice(), "kind of standard"),
-        ClauseKind::Standard { relation: Some(r), .. } => (r, RELATIONS, "relation"),
+        ClauseKind::Standard(s) => match &s.relation {
+            Some(r) => (r, RELATIONS, "relation"),
+            None => return,
+        },
         ClauseKind::Crosswalk(x) => (&x.relation, RELATIONS, "relation"),
         _ => return,
     };

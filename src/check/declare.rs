@@ -407,11 +407,11 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         standards: c
             .iter()
             .filter_map(|x| match &x.kind {
-                ClauseKind::Standard { name, part, relation, confidence } => Some(crate::model::StandardClause {
-                    name: name.value.clone(),
-                    part: part.as_ref().map(|p| p.value.clone()),
-                    relation: relation.as_ref().map(|r| r.name.clone()),
-                    confidence: confidence.as_ref().map(|c| c.name.clone()),
+                ClauseKind::Standard(s) => Some(crate::model::StandardClause {
+                    name: s.name.value.clone(),
+                    part: s.part.as_ref().map(|p| p.value.clone()),
+                    relation: s.relation.as_ref().map(|r| r.name.clone()),
+                    confidence: s.confidence.as_ref().map(|c| c.name.clone()),
                 }),
                 _ => None,
             })

@@ -454,7 +454,7 @@ impl Checker<'_> {
                 let mut xws: Vec<&ast::Crosswalk> = item
                     .clauses
                     .iter()
-                    .filter_map(|c| if let ClauseKind::Crosswalk(x) = &c.kind { Some(x) } else { None })
+                    .filter_map(|c| if let ClauseKind::Crosswalk(x) = &c.kind { Some(&**x) } else { None })
                     .collect();
                 if let ItemHead::Crosswalk(x) = &item.head {
                     xws.push(x);

@@ -329,12 +329,12 @@ fn parts(kind: &ClauseKind) -> Parts<'_> {
         | ClauseKind::ValidFor(e) => Parts::expr(kind, e),
         ClauseKind::From(d) | ClauseKind::Until(d) => dated(keyword, d),
         ClauseKind::Deemed(c) | ClauseKind::Presumed(c) => cited(kind, c),
-        ClauseKind::Standard { name, part, relation, confidence } => Parts::text(format!(
+        ClauseKind::Standard(s) => Parts::text(format!(
             "{keyword} {}{}{}{}",
-            quote(&name.value),
-            optional(" clause ", part.as_ref().map(|p| quote(&p.value))),
-            optional(" relation ", relation.as_ref().map(|r| r.name.clone())),
-            optional(" confidence ", confidence.as_ref().map(|c| c.name.clone())),
+            quote(&s.name.value),
+            optional(" clause ", s.part.as_ref().map(|p| quote(&p.value))),
+            optional(" relation ", s.relation.as_ref().map(|r| r.name.clone())),
+            optional(" confidence ", s.confidence.as_ref().map(|c| c.name.clone())),
         )),
         ClauseKind::Crosswalk(xw) => Parts::text(format!("{keyword} {}", crosswalk(xw))),
         ClauseKind::Severity(name)

@@ -272,6 +272,19 @@ pub enum CrosswalkTarget {
     },
 }
 
+/// A `standard` clause: a standard (or a clause of it) a rule points to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandardRef {
+    /// The standard.
+    pub name: Text,
+    /// A clause of it.
+    pub part: Option<Text>,
+    /// How it relates.
+    pub relation: Option<Ident>,
+    /// `high`, `medium` or `low`: how sure the correspondence is.
+    pub confidence: Option<Ident>,
+}
+
 /// A correspondence between two rules or a rule and a standard.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Crosswalk {
@@ -474,28 +487,19 @@ pub enum ClauseKind {
     /// `gives EXPR`
     Gives(Expr),
     /// `from DATE …`
-    From(Dated),
+    From(Box<Dated>),
     /// `until DATE …`
-    Until(Dated),
+    Until(Box<Dated>),
     /// `met when COND`
     Met(Expr),
     /// `deemed met when COND [per "…"]`
-    Deemed(Cited),
+    Deemed(Box<Cited>),
     /// `presumed met when COND [per "…"]`
-    Presumed(Cited),
+    Presumed(Box<Cited>),
     /// `standard "…" [clause "…"] [relation REL]`
-    Standard {
-        /// The standard.
-        name: Text,
-        /// A clause of it.
-        part: Option<Text>,
-        /// How it relates.
-        relation: Option<Ident>,
-        /// `high`, `medium` or `low`: how sure the correspondence is.
-        confidence: Option<Ident>,
-    },
+    Standard(Box<StandardRef>),
     /// `crosswalk TARGET relation REL [source "…"]`
-    Crosswalk(Crosswalk),
+    Crosswalk(Box<Crosswalk>),
     /// `severity high`
     Severity(Ident),
     /// `priority 2`: higher wins over lower among exceptions to one rule.
@@ -591,7 +595,7 @@ impl ClauseKind {
             ClauseKind::Met(_) => "met when",
             ClauseKind::Deemed(_) => "deemed met when",
             ClauseKind::Presumed(_) => "presumed met when",
-            ClauseKind::Standard { .. } => "standard",
+            ClauseKind::Standard(_) => "standard",
             ClauseKind::Crosswalk(_) => "crosswalk",
             ClauseKind::Severity(_) => "severity",
             ClauseKind::Priority(_) => "priority",

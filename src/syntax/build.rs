@@ -399,19 +399,19 @@ impl Builder {
             Rule::value_c => ClauseKind::Value(expr()?),
             Rule::gives_c => ClauseKind::Gives(expr()?),
             Rule::met_c => ClauseKind::Met(expr()?),
-            Rule::from_c => ClauseKind::From(self.dated(p)?),
-            Rule::until_c => ClauseKind::Until(self.dated(p)?),
-            Rule::deemed_c => ClauseKind::Deemed(self.cited(p)?),
-            Rule::presumed_c => ClauseKind::Presumed(self.cited(p)?),
-            Rule::standard_c => ClauseKind::Standard {
+            Rule::from_c => ClauseKind::From(Box::new(self.dated(p)?)),
+            Rule::until_c => ClauseKind::Until(Box::new(self.dated(p)?)),
+            Rule::deemed_c => ClauseKind::Deemed(Box::new(self.cited(p)?)),
+            Rule::presumed_c => ClauseKind::Presumed(Box::new(self.cited(p)?)),
+            Rule::standard_c => ClauseKind::Standard(Box::new(StandardRef {
                 name: self.text(&self.need(p, Rule::string, "a standard reference")?),
                 part: first(p, Rule::std_part).and_then(|s| first(&s, Rule::string)).map(|t| self.text(&t)),
                 relation: first(p, Rule::relation).and_then(|r| first(&r, Rule::ident)).map(|i| self.ident(&i)),
                 confidence: self.confidence(p),
-            },
-            Rule::crosswalk_c => ClauseKind::Crosswalk(
+            })),
+            Rule::crosswalk_c => ClauseKind::Crosswalk(Box::new(
                 self.crosswalk(p).ok_or_else(|| self.missing(p, "a crosswalk target and relation"))?,
-            ),
+            )),
             Rule::label_c => ClauseKind::Label(self.ident(&self.need(p, Rule::ident, "a label")?)),
             Rule::severity_c => ClauseKind::Severity(self.ident(&self.need(p, Rule::ident, "a severity")?)),
             Rule::priority_c => {

@@ -334,7 +334,7 @@ fn catalogs_have_items_named_by_an_identifier_and_confidence_ends_a_corresponden
          crosswalk n to standard \"S\" relation related source \"x\" confidence low\n",
     );
     assert!(
-        matches!(&m.items[0].clauses[0].kind, ClauseKind::Standard { confidence: Some(c), .. } if c.name == "high")
+        matches!(&m.items[0].clauses[0].kind, ClauseKind::Standard(s) if s.confidence.as_ref().is_some_and(|c| c.name == "high"))
     );
     assert!(
         matches!(&m.items[1].head, ItemHead::Crosswalk(x) if x.confidence.as_ref().is_some_and(|c| c.name == "low"))

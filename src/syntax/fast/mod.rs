@@ -539,11 +539,11 @@ impl Parser<'_> {
             }
             "from" => {
                 self.kw_then(word)?;
-                ClauseKind::From(self.dated()?)
+                ClauseKind::From(Box::new(self.dated()?))
             }
             "until" => {
                 self.kw_then(word)?;
-                ClauseKind::Until(self.dated()?)
+                ClauseKind::Until(Box::new(self.dated()?))
             }
             "met" => {
                 self.kw_then(word)?;
@@ -552,11 +552,11 @@ impl Parser<'_> {
             }
             "deemed" => {
                 self.kw_then(word)?;
-                ClauseKind::Deemed(self.cited()?)
+                ClauseKind::Deemed(Box::new(self.cited()?))
             }
             "presumed" => {
                 self.kw_then(word)?;
-                ClauseKind::Presumed(self.cited()?)
+                ClauseKind::Presumed(Box::new(self.cited()?))
             }
             "standard" => {
                 self.kw_then(word)?;
@@ -564,11 +564,11 @@ impl Parser<'_> {
                 let part = self.optional(Self::std_part);
                 let relation = self.optional(Self::relation);
                 let confidence = self.optional(Self::confidence);
-                ClauseKind::Standard { name, part, relation, confidence }
+                ClauseKind::Standard(Box::new(StandardRef { name, part, relation, confidence }))
             }
             "crosswalk" => {
                 self.kw_then(word)?;
-                ClauseKind::Crosswalk(self.crosswalk_rest()?)
+                ClauseKind::Crosswalk(Box::new(self.crosswalk_rest()?))
             }
             "severity" | "label" | "status" | "verification" | "kind" => {
                 self.kw_then(word)?;
