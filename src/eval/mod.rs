@@ -166,11 +166,13 @@ fn slots<'a>(policy: &Policy, facts: &'a Facts) -> Vec<&'a Value> {
 pub struct Results {
     as_of: Date,
     roles: BTreeSet<String>,
-    /// Each rule's value when it is true, false or unknown (`None`: `values` holds it). The
-    /// compiled steps read and write only these.
+    /// Each rule's value when it is true, false or unknown (`None`: `others` holds it). The
+    /// compiled conditions read and write only these.
     truths: Vec<Option<program::Truth>>,
-    values: Vec<Value>,
-    /// The inputs of every rule, one after another; `spans` says where each rule's are.
+    /// The values of the rules that are not true, false or unknown (numbers, dates, …), by rule.
+    others: BTreeMap<usize, Value>,
+    /// The inputs of every rule, one after another; `spans` says where each rule's are (empty
+    /// without traces).
     arena: Vec<Input>,
     spans: Vec<(u32, u32)>,
     /// Boxed: most rules are not norms, and a slot is cheap to set up for every document.
@@ -188,7 +190,7 @@ impl Results {
     fn value(&self, i: usize) -> Value {
         match self.truths.get(i) {
             Some(Some(t)) => t.value(),
-            _ => self.values.get(i).cloned().unwrap_or(Value::Unknown),
+            _ => self.others.get(&i).cloned().unwrap_or(Value::Unknown),
         }
     }
 
@@ -204,8 +206,8 @@ impl PartialEq for Results {
     fn eq(&self, other: &Results) -> bool {
         self.as_of == other.as_of
             && self.roles == other.roles
-            && self.values.len() == other.values.len()
-            && (0..self.values.len()).all(|i| self.value(i) == other.value(i))
+            && self.truths.len() == other.truths.len()
+            && (0..self.truths.len()).all(|i| self.value(i) == other.value(i))
             && self.outcomes == other.outcomes
             && self.versions == other.versions
             && self.spans.len() == other.spans.len()
@@ -226,9 +228,9 @@ impl<'a> Evaluator<'a> {
             as_of: options.as_of,
             roles: options.roles.clone(),
             truths: vec![Some(program::Truth::Unknown); n],
-            values: std::iter::repeat_with(|| Value::Unknown).take(n).collect(),
+            others: BTreeMap::new(),
             arena: Vec::with_capacity(if options.traces { 4 * n } else { 0 }),
-            spans: vec![(0, 0); n],
+            spans: if options.traces { vec![(0, 0); n] } else { Vec::new() },
             outcomes: vec![None; n],
             versions,
         };
@@ -328,11 +330,13 @@ impl<'a> Evaluator<'a> {
     /// Records a rule's value and the inputs that decided it (each once, in the order first given).
     fn set(&mut self, id: ItemId, value: Value, inputs: &[Input]) {
         let i = id.0 as usize;
-        if let Some(t) = self.state.truths.get_mut(i) {
-            *t = program::Truth::kept(&value);
+        let Some(t) = self.state.truths.get_mut(i) else { return };
+        *t = program::Truth::kept(&value);
+        if t.is_some() {
+            self.state.others.remove(&i);
+        } else {
+            self.state.others.insert(i, value);
         }
-        let Some(v) = self.state.values.get_mut(i) else { return };
-        *v = value;
         let arena = &mut self.state.arena;
         let start = arena.len();
         if inputs.len() <= 64 {

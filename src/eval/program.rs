@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::expr::binary;
 use super::{Evaluator, Input};
-use crate::model::{Expr, ExprKind, FactId, ItemId, Policy, Type};
+use crate::model::{EnumId, Expr, ExprKind, FactId, ItemId, Policy, Type};
 use crate::syntax::ast::{BinaryOp, ItemKind};
 use crate::value::{Duration, TimeUnit, Value};
 
@@ -122,12 +122,11 @@ enum Op {
     Rule(ItemId),
     /// A comparison, by its index in [`Program::compares`].
     Compare(u32),
-    /// A number fact compared with a number literal: true when their order is in the set (see
-    /// [`orders`]).
-    Number(FactId, u8, BinaryOp, f64),
-    /// Whether an enumeration fact is (or, negated, is not) one value (the literal's index in
-    /// `consts`, for facts that hold something else).
-    Variant(FactId, u32, bool, u32),
+    /// A number fact compared with a number literal (by its index in [`Program::numbers`]): true
+    /// when their order is in the set (see [`orders`]).
+    Number(FactId, u8, BinaryOp, u32),
+    /// Whether an enumeration fact is (or, negated, is not) one value.
+    Variant(FactId, u32, bool),
     /// A junction of the `count` nodes from `first` in [`Program::nodes`].
     Junction(Junction, u32, u32),
     /// The same, when every operand is a leaf (evaluated without a call).
@@ -147,6 +146,8 @@ struct Node {
 pub struct Program {
     nodes: Vec<Node>,
     consts: Vec<Value>,
+    /// The number literals that facts are compared with.
+    numbers: Vec<f64>,
     compares: Vec<(BinaryOp, Load, Load)>,
     /// For each item, its condition's root in `nodes`, when it is compiled.
     roots: Vec<Option<u32>>,
@@ -161,7 +162,7 @@ impl Program {
             if item.kind != ItemKind::Define || !item.exceptions.is_empty() || value.ty != Type::Bool {
                 continue;
             }
-            let (nodes, consts, compares) = (p.nodes.len(), p.consts.len(), p.compares.len());
+            let (nodes, consts, compares, numbers) = (p.nodes.len(), p.consts.len(), p.compares.len(), p.numbers.len());
             let root = p.node(value, 0).and_then(|node| {
                 let at = u32::try_from(p.nodes.len()).ok()?;
                 p.nodes.push(node);
@@ -173,6 +174,7 @@ impl Program {
                     p.nodes.truncate(nodes);
                     p.consts.truncate(consts);
                     p.compares.truncate(compares);
+                    p.numbers.truncate(numbers);
                 }
             }
         }
@@ -244,9 +246,13 @@ impl Program {
                 (
                     BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge,
                     Some(Value::Number(n, _)),
-                ) => return Some(Op::Number(f, orders(op), op, *n)),
+                ) => {
+                    let at = u32::try_from(self.numbers.len()).ok()?;
+                    self.numbers.push(*n);
+                    return Some(Op::Number(f, orders(op), op, at));
+                }
                 (BinaryOp::Eq | BinaryOp::Ne, Some(Value::Enum(_, v))) => {
-                    return Some(Op::Variant(f, *v, op == BinaryOp::Ne, k));
+                    return Some(Op::Variant(f, *v, op == BinaryOp::Ne));
                 }
                 _ => {}
             }
@@ -311,13 +317,12 @@ fn is_comparison(op: BinaryOp) -> bool {
 /// The value of a literal that is missing (never, for a compiled program).
 static UNKNOWN: Value = Value::Unknown;
 
-/// What the compiled conditions of one document read, besides the rules' truth values: its facts,
-/// the values of rules that are not true/false and the date.
+/// What the compiled conditions of one document read, besides the rules' truth values: its facts
+/// and the date.
 struct Reads<'r> {
     program: &'r Program,
     cells: &'r [Cell],
     slots: &'r [&'r Value],
-    values: &'r [Value],
     as_of: jiff::civil::Date,
     as_of_value: &'r Value,
 }
@@ -344,7 +349,6 @@ impl Evaluator<'_> {
             program,
             cells: &self.cells,
             slots: &self.slots,
-            values: &state.values,
             as_of: state.as_of,
             as_of_value: &self.as_of_value,
         };
@@ -463,14 +467,16 @@ impl Reads<'_> {
                 }
                 match truths.get(i.0 as usize) {
                     Some(Some(t)) => *t,
-                    _ => Truth::of(self.values.get(i.0 as usize).unwrap_or(&UNKNOWN)),
+                    // A rule whose value is not true/false (never, once checked).
+                    _ => Truth::Unknown,
                 }
             }
             Op::Compare(c) => self.compare::<TRACE>(c, out),
-            Op::Number(f, set, op, n) => {
+            Op::Number(f, set, op, at) => {
                 if TRACE {
                     out.push(Input::Fact(f));
                 }
+                let n = self.program.numbers.get(at as usize).copied().unwrap_or(f64::NAN);
                 match self.cells.get(f.0 as usize) {
                     Some(Cell::Number(x)) => match x.partial_cmp(&n) {
                         None => Truth::Unknown,
@@ -488,7 +494,7 @@ impl Reads<'_> {
                     Some(_) => self.other(op, f, &Value::Number(n, None)),
                 }
             }
-            Op::Variant(f, v, negated, k) => {
+            Op::Variant(f, v, negated) => {
                 if TRACE {
                     out.push(Input::Fact(f));
                 }
@@ -496,8 +502,10 @@ impl Reads<'_> {
                     Some(Cell::Variant(x)) => truth((*x == v) != negated),
                     Some(Cell::Unknown) | None => Truth::Unknown,
                     Some(_) => {
+                        // Not a value of an enumeration: which enumeration the literal belongs to
+                        // cannot change how it compares with one.
                         let op = if negated { BinaryOp::Ne } else { BinaryOp::Eq };
-                        self.other(op, f, self.program.constant(k))
+                        self.other(op, f, &Value::Enum(EnumId(0), v))
                     }
                 }
             }
