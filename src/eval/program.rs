@@ -575,3 +575,11 @@ fn dedup_tail(arena: &mut Vec<Input>, start: usize) {
     }
     arena.truncate(write);
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_node_fits_in_sixteen_bytes() {
+        assert!(std::mem::size_of::<super::Node>() <= 16, "{}", std::mem::size_of::<super::Node>());
+    }
+}
