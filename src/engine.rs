@@ -214,8 +214,8 @@ impl Engine {
     }
 
     /// Evaluates every rule without traces: the same values and statuses as [`Engine::evaluate`],
-    /// but the definitions the compiled program runs keep no record of what decided them. For
-    /// callers that need only the values (batch checks, benchmarks).
+    /// but no rule keeps a record of what decided it (a norm's outcome still does). For callers
+    /// that need only the values (batch checks, benchmarks).
     pub fn evaluate_values<'a>(&'a self, facts: &'a FactsFile, options: &AssessOptions) -> Evaluator<'a> {
         Evaluator::run(
             &self.policy,

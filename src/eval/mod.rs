@@ -125,8 +125,9 @@ pub struct Options {
     pub as_of: Date,
     /// Roles the organisation is assessed in (by role name); empty: decided by the facts.
     pub roles: BTreeSet<String>,
-    /// Whether to keep the inputs that decided each definition (the traces of reports, reasons
-    /// and questions). Without them, definitions run by the compiled program keep none.
+    /// Whether to keep the inputs that decided each rule (the traces of reports, reasons and
+    /// questions). Without them, no rule keeps its inputs ([`Evaluator::inputs`] is empty); each
+    /// norm's outcome still says what decided its status.
     pub traces: bool,
 }
 
@@ -336,6 +337,9 @@ impl<'a> Evaluator<'a> {
             self.state.others.remove(&i);
         } else {
             self.state.others.insert(i, value);
+        }
+        if !self.traces {
+            return;
         }
         let arena = &mut self.state.arena;
         let start = arena.len();
