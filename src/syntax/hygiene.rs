@@ -51,68 +51,85 @@ fn script(c: char) -> Option<&'static str> {
     }
 }
 
-/// Every finding in `text`, at most [`MAX_FINDINGS`]. Reads the text byte by byte, decoding only
-/// the characters beyond ASCII.
+/// Every finding in `text`, at most [`MAX_FINDINGS`]. Runs of plain ASCII are skipped byte by
+/// byte; only quotes, backslashes, slashes, line breaks, control bytes and characters beyond ASCII
+/// are looked at. A name is read whole when it holds a letter beyond ASCII (only those can mix
+/// scripts).
 pub fn check(file: FileId, text: &str) -> Vec<Diagnostic> {
     let bytes = text.as_bytes();
     let mut diags = Vec::new();
-    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
-    let mut word_start: Option<usize> = None;
-    // Whether the current name has a letter beyond ASCII (only those can mix scripts).
-    let mut word_wide = false;
+    let (mut in_string, mut in_comment) = (false, false);
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    loop {
+        i += bytes.get(i..).map_or(0, |rest| rest.iter().position(|&b| !plain(b)).unwrap_or(rest.len()));
+        let Some(&b) = bytes.get(i) else { break };
         if diags.len() >= MAX_FINDINGS {
             break;
         }
-        let c = if b.is_ascii() {
-            char::from(b)
-        } else {
-            text.get(i..).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}')
-        };
-        let width = c.len_utf8();
-        if !(b.is_ascii() && (b' '..0x7f).contains(&b)) {
-            let lone_cr = c == '\r' && bytes.get(i + 1) != Some(&b'\n');
-            diags.extend(hidden(Span::new(file, i, i + width), c, lone_cr));
-        }
-        // Names: runs of letters, digits and `_` outside strings and comments.
-        let in_word = !in_string
-            && !in_comment
-            && if b.is_ascii() { b.is_ascii_alphanumeric() || b == b'_' } else { c.is_alphanumeric() };
-        match (in_word, word_start) {
-            (true, None) => {
-                word_start = Some(i);
-                word_wide = !b.is_ascii();
+        let next = bytes.get(i + 1).copied();
+        match b {
+            b'"' => {
+                in_string ^= !in_comment;
+                i += 1;
             }
-            (true, Some(_)) => word_wide |= !b.is_ascii(),
-            (false, Some(start)) => {
-                if word_wide {
-                    diags.extend(mixed_scripts(file, text, start, i));
+            // An escaped quote or backslash does not end the string (any other escaped character
+            // is looked at as usual).
+            b'\\' if in_string && matches!(next, Some(b'"' | b'\\')) => i += 2,
+            b'/' => {
+                in_comment |= !in_string && next == Some(b'/');
+                i += 1;
+            }
+            b'\n' => {
+                in_comment = false;
+                i += 1;
+            }
+            b'\\' | b'\t' => i += 1,
+            _ if b.is_ascii() => {
+                diags.extend(hidden(Span::new(file, i, i + 1), char::from(b), b == b'\r' && next != Some(b'\n')));
+                i += 1;
+            }
+            // In a string or comment, a character whose first byte starts none of the hidden
+            // ones (C1 controls, U+061C, U+200B to U+206F, U+FEFF) is skipped undecoded.
+            0xC3..=0xD7 | 0xD9..=0xE1 | 0xE3..=0xEE | 0xF0..=0xF4 if in_string || in_comment => {
+                i += if b >= 0xF0 {
+                    4
+                } else if b >= 0xE0 {
+                    3
+                } else {
+                    2
+                };
+            }
+            _ => {
+                let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}');
+                diags.extend(hidden(Span::new(file, i, i + c.len_utf8()), c, false));
+                if !in_string && !in_comment && c.is_alphanumeric() {
+                    let (start, end) = name_around(text, i);
+                    diags.extend(mixed_scripts(file, text, start, end));
+                    i = end.max(i + c.len_utf8());
+                } else {
+                    i += c.len_utf8();
                 }
-                word_start = None;
-            }
-            (false, None) => {}
-        }
-        if escaped {
-            escaped = false;
-        } else {
-            match b {
-                b'\n' => in_comment = false,
-                b'"' if !in_comment => in_string = !in_string,
-                b'\\' if in_string => escaped = true,
-                b'/' if !in_string && !in_comment && bytes.get(i + 1) == Some(&b'/') => in_comment = true,
-                _ => {}
             }
         }
-        i += width;
-    }
-    if let Some(start) = word_start
-        && word_wide
-    {
-        diags.extend(mixed_scripts(file, text, start, text.len()));
     }
     diags.truncate(MAX_FINDINGS);
     diags
+}
+
+/// Whether byte `b` is printable ASCII with no meaning for the scan (not a quote, backslash or
+/// slash).
+fn plain(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\' | b'/')
+}
+
+/// Where the name (a run of letters, digits and `_`) around offset `at` of `text` starts and ends.
+fn name_around(text: &str, at: usize) -> (usize, usize) {
+    let in_name = |c: char| c.is_alphanumeric() || c == '_';
+    let before = text.get(..at).unwrap_or("");
+    let after = text.get(at..).unwrap_or("");
+    let start = before.char_indices().rev().take_while(|(_, c)| in_name(*c)).last().map_or(at, |(k, _)| k);
+    let end = at + after.char_indices().find(|(_, c)| !in_name(*c)).map_or(after.len(), |(k, _)| k);
+    (start, end)
 }
 
 /// The finding for character `c` at `span` when it is hidden: a control character, a carriage
