@@ -57,6 +57,15 @@ max_len() {
   esac
 }
 
+# Seconds an input may take before it counts as a hang: `report` renders a dozen documents for
+# every input, which under AddressSanitizer on a busy machine can take 15 s.
+timeout_of() {
+  case "$1" in
+    report) echo 60 ;;
+    *) echo 10 ;;
+  esac
+}
+
 run() {
   local t="$1"
   shift
@@ -64,7 +73,7 @@ run() {
   mkdir -p "$fuzz/artifacts/$t" "$fuzz/logs"
   echo "== $t for ${seconds}s (log: tests/fuzz/logs/$t.log)"
   (cd "$root" && cargo +nightly fuzz run --fuzz-dir tests/fuzz ${FUZZ_TARGET_DIR:+--target-dir "$FUZZ_TARGET_DIR"} "$t" "$fuzz/corpus/$t" -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len="$(max_len "$t")" \
+    -max_total_time="$seconds" -timeout="$(timeout_of "$t")" -rss_limit_mb=4096 -max_len="$(max_len "$t")" \
     -artifact_prefix="$fuzz/artifacts/$t/" "$@") 2>&1 | tee "$fuzz/logs/$t.log" | grep -E '^(#[0-9]+.*(pulse|DONE)|==[0-9]+==|SUMMARY|Done)' || true
   grep -E '^(Done|stat::number_of_executed_units)' "$fuzz/logs/$t.log" || true
 }
