@@ -17,9 +17,27 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The files that define the layout of the checked policy stored in `policies/checked.bin`
+/// (`src/prechecked.rs`): a change to any of them makes the stored policy unusable until it is
+/// written again.
+const LAYOUT: &[&str] = &["src/model.rs", "src/source.rs", "src/value.rs", "src/syntax/ast.rs", "src/eval/program.rs"];
+
+/// FNV-1a, 64 bits: a fingerprint of the layout files, the same on every machine and toolchain.
+fn fingerprint(root: &Path) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in LAYOUT {
+        println!("cargo:rerun-if-changed={f}");
+        for b in f.bytes().chain([0]).chain(fs::read(root.join(f)).unwrap_or_default()) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=policies");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    println!("cargo:rustc-env=NORMA_LAYOUT={}", fingerprint(&root));
     let policies = root.join("policies");
     let mut files = Vec::new();
     collect(&policies, &mut files);

@@ -74,6 +74,17 @@ fn sha256(parts: &[&[u8]]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// SHA-256 of the policy files in `sources`: their names and texts, in name order.
+pub(crate) fn sources_sha256(sources: &Sources) -> String {
+    let mut files: Vec<(&str, &str)> = sources.iter().map(|(_, f)| (f.name.as_str(), &*f.text)).collect();
+    files.sort();
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for (name, text) in &files {
+        parts.extend([name.as_bytes(), b"\0", text.as_bytes(), b"\0"]);
+    }
+    sha256(&parts)
+}
+
 impl Engine {
     /// Checks the policy files in `sources`. Errors stop the engine (they are returned with the
     /// sources, to render them); warnings are kept.
@@ -87,21 +98,28 @@ impl Engine {
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err((sources, diags));
         }
-        let mut files: Vec<(&str, &str)> = sources.iter().map(|(_, f)| (f.name.as_str(), &*f.text)).collect();
-        files.sort();
-        let mut parts: Vec<&[u8]> = Vec::new();
-        for (name, text) in &files {
-            parts.extend([name.as_bytes(), b"\0", text.as_bytes(), b"\0"]);
-        }
-        let policies_sha256 = sha256(&parts);
+        let policies_sha256 = sources_sha256(&sources);
         Ok(Engine { sources, policy, policies_sha256, warnings: diags, limits })
     }
 
     /// The policy set shipped in the binary.
     pub fn embedded() -> Result<Engine, (Sources, Vec<Diagnostic>)> {
+        Engine::embedded_with(Limits::default())
+    }
+
+    /// [`Engine::embedded`] within `limits`. With the default limits it starts from the policy
+    /// checked ahead of time (`crate::prechecked`) when that matches the shipped files, which
+    /// gives the same engine as checking them, faster.
+    pub fn embedded_with(limits: Limits) -> Result<Engine, (Sources, Vec<Diagnostic>)> {
         let mut sources = Sources::new();
         crate::embedded::add_to(&mut sources);
-        Engine::from_sources(sources)
+        if limits == Limits::default() {
+            let policies_sha256 = sources_sha256(&sources);
+            if let Some(policy) = crate::prechecked::load(&policies_sha256) {
+                return Ok(Engine { sources, policy, policies_sha256, warnings: Vec::new(), limits });
+            }
+        }
+        Engine::from_sources_with(sources, limits)
     }
 
     /// The limits it runs within.

@@ -20,6 +20,7 @@ pub mod limits;
 pub mod model;
 pub mod outcome;
 pub mod portfolio;
+mod prechecked;
 pub mod procurement;
 pub mod report;
 pub mod source;

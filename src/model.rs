@@ -3,26 +3,27 @@
 
 use jiff::civil::Date;
 use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
 
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, ItemKind, ModuleKind, Outcome};
 use crate::value::Duration;
 
 /// Index of a module in [`Policy::modules`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ModuleId(pub u32);
 /// Index of a fact in [`Policy::facts`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FactId(pub u32);
 /// Index of a rule, role, evidence kind or obligation family in [`Policy::items`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ItemId(pub u32);
 /// Index of an enumeration in [`Policy::enums`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EnumId(pub u32);
 
 /// The type of a fact, a definition or an expression.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Type {
     /// true / false (/ unknown)
     Bool,
@@ -45,7 +46,7 @@ pub enum Type {
 }
 
 /// An enumeration: its values and their labels.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumDef {
     /// The fact that declares it.
     pub fact: FactId,
@@ -61,7 +62,7 @@ impl EnumDef {
 }
 
 /// A fact declaration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
     /// Dotted name, e.g. `system.use_cases`; also its place in a facts file.
     pub name: String,
@@ -82,7 +83,7 @@ pub struct Fact {
 }
 
 /// A text in one language, optionally from one version of the instrument on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Localized {
     /// Language tag.
     pub lang: String,
@@ -93,7 +94,7 @@ pub struct Localized {
 }
 
 /// A start or end date with the case it is limited to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dated {
     /// The date.
     pub date: Date,
@@ -108,7 +109,7 @@ pub struct Dated {
 }
 
 /// A condition with the provision behind it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cited {
     /// The condition.
     pub expr: Expr,
@@ -117,7 +118,7 @@ pub struct Cited {
 }
 
 /// Where a crosswalk points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// A rule by qualified name; `item` is set when its module is loaded.
     Rule {
@@ -136,7 +137,7 @@ pub enum Target {
 }
 
 /// A correspondence to another rule or a standard.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Crosswalk {
     /// The rule it starts from.
     pub from: ItemId,
@@ -151,7 +152,7 @@ pub struct Crosswalk {
 }
 
 /// A `standard "…" [clause "…"] [relation R] [confidence C]` clause of a norm.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StandardClause {
     /// The standard's reference.
     pub name: String,
@@ -177,7 +178,7 @@ pub const STANDARD_KINDS: &[(&str, &str)] = &[
 ];
 
 /// The catalog of one standard: its metadata and its clauses or controls (`catalog` modules).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     /// The catalog's module (its titles, source and notes are there).
     pub module: ModuleId,
@@ -203,7 +204,7 @@ impl Catalog {
 }
 
 /// One clause or control of a standard (`item "A.6.2.8"`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CatalogItem {
     /// The identifier, as the standard numbers it.
     pub id: String,
@@ -220,7 +221,7 @@ pub struct CatalogItem {
 }
 
 /// A norm's membership of an obligation family (`family c.document_retention 10 years`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyRef {
     /// The family (an item of kind [`ItemKind::Family`]).
     pub family: ItemId,
@@ -229,7 +230,7 @@ pub struct FamilyRef {
 }
 
 /// An event that triggers a norm (`on c.serious_incident within 15 days`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRef {
     /// The event (an item of kind [`ItemKind::Event`]).
     pub event: ItemId,
@@ -242,7 +243,7 @@ pub const PHASES: &[&str] =
     &["design", "development", "validation", "deployment", "operation", "maintenance", "retirement"];
 
 /// When in a system's life a norm's duty is performed, and how firmly it binds.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Lifecycle {
     /// The lifecycle phases (`design`, …, `retirement`), in lifecycle order.
     pub phases: Vec<String>,
@@ -257,7 +258,7 @@ pub struct Lifecycle {
 }
 
 /// A rule, role, evidence kind, obligation family or event.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// Declaration keyword.
     pub kind: ItemKind,
@@ -328,7 +329,7 @@ pub struct Item {
 
 /// How far the source of a rule or provision is verified, from the strongest to the weakest (the
 /// law digest's V-P, V-S and UNVERIFIED).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Verification {
     /// Checked against the official text (V-P).
     Official,
@@ -362,7 +363,7 @@ impl Verification {
 }
 
 /// Why the ledger shows a provision as it does, when its rules alone do not say it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ProvisionStatus {
     /// Encoded, with a simplification the notes state (rules cite it).
     Partly,
@@ -395,7 +396,7 @@ impl ProvisionStatus {
 }
 
 /// A `provision "…"` annotation: what the ledger says of one provision of an instrument.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provision {
     /// The instrument.
     pub module: ModuleId,
@@ -415,7 +416,7 @@ pub struct Provision {
 
 /// A `heading "…"` of an instrument's ledger: it covers the provisions from the one it names to
 /// the next heading.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Heading {
     /// The instrument.
     pub module: ModuleId,
@@ -428,7 +429,7 @@ pub struct Heading {
 }
 
 /// A module: an instrument, a guidance or a vocabulary.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Module {
     /// Dotted id.
     pub id: String,
@@ -454,7 +455,7 @@ pub struct Module {
 }
 
 /// A value given to a fact in a test.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GivenFact {
     /// The fact.
     pub fact: FactId,
@@ -463,7 +464,7 @@ pub struct GivenFact {
 }
 
 /// Evidence given in a test.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GivenEvidence {
     /// The evidence kind.
     pub item: ItemId,
@@ -476,7 +477,7 @@ pub struct GivenEvidence {
 }
 
 /// A scenario kept beside the rules.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Test {
     /// Declaring module.
     pub module: ModuleId,
@@ -497,7 +498,7 @@ pub struct Test {
 }
 
 /// A node of the rule graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Node {
     /// A fact.
     Fact(FactId),
@@ -506,7 +507,7 @@ pub enum Node {
 }
 
 /// A checked set of policies.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Policy {
     /// Modules.
     pub modules: Vec<Module>,
@@ -567,7 +568,7 @@ impl Policy {
 }
 
 /// A typed expression with its span.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expr {
     /// What it is.
     pub kind: ExprKind,
@@ -578,7 +579,7 @@ pub struct Expr {
 }
 
 /// Resolved expression forms.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ExprKind {
     /// A truth value.
     Bool(bool),

@@ -3,12 +3,12 @@
 use std::collections::BTreeSet;
 
 use jiff::civil::{Date, DateTime, Weekday};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::EnumId;
 
 /// A unit of time a duration is counted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     /// Hours.
@@ -54,7 +54,7 @@ impl TimeUnit {
 
 /// A length of time: a sum of whole amounts of calendar units (`1 year`, `6 months - 2 days`).
 /// It has no fixed number of seconds; it is measured by applying it to a date.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Duration(pub Vec<(i64, TimeUnit)>);
 
 /// The longest run of working days or hours a duration may step through.
@@ -134,7 +134,7 @@ impl std::fmt::Display for Duration {
 }
 
 /// A value: of a fact, a definition or a part of a condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     /// Not known: the fact is missing or the facts do not decide it.
     Unknown,

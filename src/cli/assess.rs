@@ -171,18 +171,19 @@ pub(super) fn setup(args: &EvalOptions) -> Result<(Engine, AssessOptions), u8> {
 
 /// The shipped policies, or the ones in `paths` (with the shipped modules they import).
 pub fn load_engine(paths: &[PathBuf]) -> Result<Engine, u8> {
-    let mut sources = Sources::new();
-    if paths.is_empty() {
-        norma::embedded::add_to(&mut sources);
+    let engine = if paths.is_empty() {
+        Engine::embedded_with(super::limits().clone())
     } else {
+        let mut sources = Sources::new();
         let loaded = policy_files(paths).and_then(|files| read_into(&mut sources, &files));
         if let Err(d) = loaded {
             err(&diagnostics::render_human(&Sources::new(), &[*d], false));
             return Err(USAGE);
         }
         norma::embedded::add_missing_imports(&mut sources);
-    }
-    Engine::from_sources_with(sources, super::limits().clone()).map_err(|(sources, diags)| {
+        Engine::from_sources_with(sources, super::limits().clone())
+    };
+    engine.map_err(|(sources, diags)| {
         err(&diagnostics::render_human(&sources, &diags, false));
         err("the policies have errors; run `norma check` on them\n");
         USAGE

@@ -6,6 +6,7 @@
 //! its values and (with traces on) the inputs that decided them are the same as the tree's, which
 //! `tests.rs` checks on every shipped example and on the benchmark's workload.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use super::expr::binary;
@@ -15,7 +16,7 @@ use crate::syntax::ast::{BinaryOp, ItemKind};
 use crate::value::{Duration, TimeUnit, Value};
 
 /// Kleene's three truth values in one byte.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Truth {
     Unknown,
     True,
@@ -87,7 +88,7 @@ impl Cell {
 }
 
 /// An operand of a comparison.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 enum Load {
     /// A fact's value (an input).
     Fact(FactId),
@@ -98,7 +99,7 @@ enum Load {
 }
 
 /// Which junction: `and` (decided by an operand that is false) or `or` (by one that is true).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum Junction {
     And,
     Or,
@@ -115,7 +116,7 @@ impl Junction {
 }
 
 /// What a node computes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 enum Op {
     Truth(Truth),
     Fact(FactId),
@@ -134,7 +135,7 @@ enum Op {
 }
 
 /// A node of a compiled condition: its operation, negated when `negate` is set.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Node {
     op: Op,
     negate: bool,
@@ -142,7 +143,7 @@ struct Node {
 
 /// The compiled definitions of a policy: each condition a small tree of nodes, the operands of a
 /// junction side by side.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Program {
     nodes: Vec<Node>,
     consts: Vec<Value>,

@@ -2,6 +2,7 @@
 //! yet; that is the checker's job.
 
 use crate::source::Span;
+use serde::{Deserialize, Serialize};
 
 /// A name with its place in the source.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +58,7 @@ pub struct Comment {
 }
 
 /// What a module is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ModuleKind {
     /// A law or other instrument, with norms.
     Instrument,
@@ -114,7 +115,7 @@ pub struct Use {
 }
 
 /// The kinds of declaration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ItemKind {
     /// `fact`
     Fact,
@@ -355,7 +356,7 @@ pub enum Given {
 }
 
 /// The outcome a test expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     /// A definition holds.
     True,
@@ -654,7 +655,7 @@ pub enum PostfixOp {
 }
 
 /// Binary operators (`and`/`or` are n-ary, see [`ExprKind::And`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BinaryOp {
     /// `=`
     Eq,
