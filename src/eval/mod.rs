@@ -167,8 +167,9 @@ fn slots<'a>(policy: &Policy, facts: &'a Facts) -> Vec<&'a Value> {
 pub struct Results {
     as_of: Date,
     roles: BTreeSet<String>,
-    /// Each rule's value when it is true, false or unknown (`None`: `others` holds it). The
-    /// compiled conditions read and write only these.
+    /// Each rule's value when it is true, false or unknown (`None`: `others` holds it), then the
+    /// truth values of the program's tests of the facts. The compiled conditions read and write
+    /// only these.
     truths: Vec<Option<program::Truth>>,
     /// The values of the rules that are not true, false or unknown (numbers, dates, …), by rule.
     others: BTreeMap<usize, Value>,
@@ -207,9 +208,8 @@ impl PartialEq for Results {
     fn eq(&self, other: &Results) -> bool {
         self.as_of == other.as_of
             && self.roles == other.roles
-            && self.truths.len() == other.truths.len()
-            && (0..self.truths.len()).all(|i| self.value(i) == other.value(i))
             && self.outcomes == other.outcomes
+            && (0..self.outcomes.len()).all(|i| self.value(i) == other.value(i))
             && self.versions == other.versions
             && self.spans.len() == other.spans.len()
             && (0..self.spans.len()).all(|i| self.inputs(i) == other.inputs(i))
@@ -271,7 +271,7 @@ impl<'a> Evaluator<'a> {
     fn new(policy: &'a Policy, facts: &'a Facts, traces: bool, state: Results) -> Evaluator<'a> {
         let as_of_value = Value::Date(state.as_of);
         let slots = slots(policy, facts);
-        Evaluator {
+        let mut ev = Evaluator {
             policy,
             facts,
             cells: slots.iter().map(|v| program::Cell::of(v)).collect(),
@@ -280,7 +280,9 @@ impl<'a> Evaluator<'a> {
             traces,
             as_of_value,
             state,
-        }
+        };
+        ev.decide_tests();
+        ev
     }
 
     /// The results, without the policy and facts, to keep for [`Evaluator::rerun`].

@@ -1,8 +1,10 @@
 //! Definitions compiled to a compact program: each true/false definition without exceptions whose
 //! condition reads only facts, other true/false rules, the assessment date and literals becomes a
 //! small tree of fixed-size nodes over one-byte truth values (the operands of each `and` and `or`
-//! side by side, facts read from a table built once per document, comparisons with literals
-//! resolved at compile time). The evaluator runs these instead of walking the expression tree;
+//! side by side). Every test of the facts a condition makes (a true/false fact, a comparison) is
+//! kept once and decided once per document, kind by kind, before the conditions run; a leaf then
+//! only reads a truth value from its slot, a rule's or a test's, so no leaf branches on its kind.
+//! The evaluator runs these instead of walking the expression tree;
 //! its values and (with traces on) the inputs that decided them are the same as the tree's, which
 //! `tests.rs` checks on every shipped example and on the benchmark's workload.
 
@@ -119,19 +121,28 @@ impl Junction {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 enum Op {
     Truth(Truth),
+    /// A truth value read from its slot: below [`Program::items`] a rule's value, from there on
+    /// the value of a [`Test`] of the facts (slot `items + k` for `tests[k]`).
+    Slot(u32),
+    /// A junction of the `count` nodes from `first` in [`Program::nodes`].
+    Junction(Junction, u32, u32),
+    /// The same, when every operand is a leaf (evaluated without a call).
+    Leaves(Junction, u32, u32),
+}
+
+/// A test of the facts, decided once per document before any condition runs (its truth value in a
+/// slot), so that every leaf of a condition is one read.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+enum Test {
+    /// A true/false fact.
     Fact(FactId),
-    Rule(ItemId),
-    /// A comparison, by its index in [`Program::compares`].
-    Compare(u32),
     /// A number fact compared with a number literal (by its index in [`Program::numbers`]): true
     /// when their order is in the set (see [`orders`]).
     Number(FactId, u8, BinaryOp, u32),
     /// Whether an enumeration fact is (or, negated, is not) one value.
     Variant(FactId, u32, bool),
-    /// A junction of the `count` nodes from `first` in [`Program::nodes`].
-    Junction(Junction, u32, u32),
-    /// The same, when every operand is a leaf (evaluated without a call).
-    Leaves(Junction, u32, u32),
+    /// Another comparison, by its index in [`Program::compares`].
+    Compare(u32),
 }
 
 /// A node of a compiled condition: its operation, negated when `negate` is set.
@@ -150,6 +161,10 @@ pub struct Program {
     /// The number literals that facts are compared with.
     numbers: Vec<f64>,
     compares: Vec<(BinaryOp, Load, Load)>,
+    /// The tests of the facts, each once, grouped by kind.
+    tests: Vec<Test>,
+    /// The number of items: the first slot of a test.
+    items: u32,
     /// For each item, its condition's root in `nodes`, when it is compiled.
     roots: Vec<Option<u32>>,
 }
@@ -157,13 +172,15 @@ pub struct Program {
 impl Program {
     /// Compiles every definition of `policy` that the flat program can express.
     pub fn compile(policy: &Policy) -> Program {
-        let mut p = Program { roots: vec![None; policy.items.len()], ..Program::default() };
+        let items = u32::try_from(policy.items.len()).unwrap_or(u32::MAX);
+        let mut p = Program { roots: vec![None; policy.items.len()], items, ..Program::default() };
         for (i, item) in policy.items.iter().enumerate() {
             let Some(value) = item.value.as_ref() else { continue };
             if item.kind != ItemKind::Define || !item.exceptions.is_empty() || value.ty != Type::Bool {
                 continue;
             }
-            let (nodes, consts, compares, numbers) = (p.nodes.len(), p.consts.len(), p.compares.len(), p.numbers.len());
+            let (nodes, consts, compares, numbers, tests) =
+                (p.nodes.len(), p.consts.len(), p.compares.len(), p.numbers.len(), p.tests.len());
             let root = p.node(value, 0).and_then(|node| {
                 let at = u32::try_from(p.nodes.len()).ok()?;
                 p.nodes.push(node);
@@ -176,10 +193,54 @@ impl Program {
                     p.consts.truncate(consts);
                     p.compares.truncate(compares);
                     p.numbers.truncate(numbers);
+                    p.tests.truncate(tests);
                 }
             }
         }
+        p.group_tests();
         p
+    }
+
+    /// Keeps each test once, in an order by kind and fact (so that deciding them for a document
+    /// runs through one kind after another), and points the slots at their new places.
+    fn group_tests(&mut self) {
+        let key = |t: &Test| match *t {
+            Test::Fact(f) => (0, f.0, 0, 0),
+            Test::Variant(f, v, negated) => (1, f.0, v, u64::from(negated)),
+            Test::Number(f, set, _, at) => {
+                (2, f.0, u32::from(set), self.numbers.get(at as usize).map_or(0, |n| n.to_bits()))
+            }
+            Test::Compare(c) => (3, c, 0, 0),
+        };
+        let mut order: Vec<(_, usize)> = self.tests.iter().map(key).zip(0..).collect();
+        order.sort_unstable();
+        let mut tests = Vec::new();
+        let mut place = vec![0u32; self.tests.len()];
+        let mut last = None;
+        for (k, old) in order {
+            if last != Some(k) {
+                tests.extend(self.tests.get(old).copied());
+                last = Some(k);
+            }
+            if let Some(p) = place.get_mut(old) {
+                *p = tests.len().saturating_sub(1) as u32;
+            }
+        }
+        for node in &mut self.nodes {
+            if let Op::Slot(slot) = &mut node.op
+                && let Some(k) = slot.checked_sub(self.items)
+            {
+                *slot = self.items + place.get(k as usize).copied().unwrap_or(0);
+            }
+        }
+        self.tests = tests;
+    }
+
+    /// A leaf reading the value of `test`.
+    fn test(&mut self, test: Test) -> Option<Op> {
+        let slot = self.items.checked_add(u32::try_from(self.tests.len()).ok()?)?;
+        self.tests.push(test);
+        Some(Op::Slot(slot))
     }
 
     /// How many definitions are compiled.
@@ -237,8 +298,8 @@ impl Program {
         let (op, l, r) = match &e.kind {
             ExprKind::Bool(b) => return Some(Op::Truth(truth(*b))),
             ExprKind::Unknown => return Some(Op::Truth(Truth::Unknown)),
-            ExprKind::Fact(f) if e.ty == Type::Bool => return Some(Op::Fact(*f)),
-            ExprKind::Item(i) if e.ty == Type::Bool => return Some(Op::Rule(*i)),
+            ExprKind::Fact(f) if e.ty == Type::Bool => return self.test(Test::Fact(*f)),
+            ExprKind::Item(i) if e.ty == Type::Bool && i.0 < self.items => return Some(Op::Slot(i.0)),
             ExprKind::Binary(op, l, r) if is_comparison(*op) => (*op, self.load(l)?, self.load(r)?),
             _ => return None,
         };
@@ -250,17 +311,17 @@ impl Program {
                 ) => {
                     let at = u32::try_from(self.numbers.len()).ok()?;
                     self.numbers.push(*n);
-                    return Some(Op::Number(f, orders(op), op, at));
+                    return self.test(Test::Number(f, orders(op), op, at));
                 }
                 (BinaryOp::Eq | BinaryOp::Ne, Some(Value::Enum(_, v))) => {
-                    return Some(Op::Variant(f, *v, op == BinaryOp::Ne));
+                    return self.test(Test::Variant(f, *v, op == BinaryOp::Ne));
                 }
                 _ => {}
             }
         }
         let at = u32::try_from(self.compares.len()).ok()?;
         self.compares.push((op, l, r));
-        Some(Op::Compare(at))
+        self.test(Test::Compare(at))
     }
 
     /// An operand of a comparison: a fact, the assessment date or a literal.
@@ -329,6 +390,18 @@ struct Reads<'r> {
 }
 
 impl Evaluator<'_> {
+    /// Decides the tests of the facts that compiled conditions read, for this document.
+    pub(super) fn decide_tests(&mut self) {
+        let reads = Reads {
+            program: &self.policy.program,
+            cells: &self.cells,
+            slots: &self.slots,
+            as_of: self.state.as_of,
+            as_of_value: &self.as_of_value,
+        };
+        reads.decide_tests(&mut self.state.truths);
+    }
+
     /// Evaluates the rules `ids` in turn: those compiled by running their compiled condition,
     /// the others as [`Evaluator::rule`] does.
     pub(super) fn rules(&mut self, ids: impl IntoIterator<Item = ItemId>) {
@@ -452,31 +525,71 @@ impl Reads<'_> {
     #[inline(always)]
     fn leaf<const TRACE: bool>(&self, op: Op, truths: &[Option<Truth>], out: &mut Vec<Input>) -> Truth {
         match op {
-            Op::Truth(t) => t,
-            Op::Fact(f) => {
+            Op::Slot(slot) => {
                 if TRACE {
-                    out.push(Input::Fact(f));
+                    self.inputs(slot, out);
                 }
-                match self.cells.get(f.0 as usize) {
-                    Some(Cell::Bool(b)) => truth(*b),
-                    _ => Truth::Unknown,
-                }
-            }
-            Op::Rule(i) => {
-                if TRACE {
-                    out.push(Input::Rule(i));
-                }
-                match truths.get(i.0 as usize) {
+                match truths.get(slot as usize) {
                     Some(Some(t)) => *t,
                     // A rule whose value is not true/false (never, once checked).
                     _ => Truth::Unknown,
                 }
             }
-            Op::Compare(c) => self.compare::<TRACE>(c, out),
-            Op::Number(f, set, op, at) => {
-                if TRACE {
-                    out.push(Input::Fact(f));
+            Op::Truth(t) => t,
+            Op::Junction(..) | Op::Leaves(..) => Truth::Unknown,
+        }
+    }
+
+    /// Records the inputs of the value in `slot`: the rule, or the facts (and date) its test
+    /// reads.
+    #[inline(always)]
+    fn inputs(&self, slot: u32, out: &mut Vec<Input>) {
+        let Some(k) = slot.checked_sub(self.program.items) else {
+            out.push(Input::Rule(ItemId(slot)));
+            return;
+        };
+        match self.program.tests.get(k as usize) {
+            Some(Test::Fact(f) | Test::Number(f, ..) | Test::Variant(f, ..)) => out.push(Input::Fact(*f)),
+            Some(Test::Compare(c)) => self.compared(*c, out),
+            None => {}
+        }
+    }
+
+    /// Records the facts (and date) that comparison `c` reads.
+    #[inline(never)]
+    fn compared(&self, c: u32, out: &mut Vec<Input>) {
+        if let Some(&(_, l, r)) = self.program.compares.get(c as usize) {
+            for load in [l, r] {
+                match load {
+                    Load::Fact(f) => out.push(Input::Fact(f)),
+                    Load::AsOf => out.push(Input::AsOf),
+                    Load::Const(_) => {}
                 }
+            }
+        }
+    }
+
+    /// Decides every test of the facts into its slot of `truths` (which grows to hold them).
+    fn decide_tests(&self, truths: &mut Vec<Option<Truth>>) {
+        let first = self.program.items as usize;
+        if truths.len() < first + self.program.tests.len() {
+            truths.resize(first + self.program.tests.len(), Some(Truth::Unknown));
+        }
+        let slots = truths.get_mut(first..).unwrap_or(&mut []);
+        for (slot, test) in slots.iter_mut().zip(&self.program.tests) {
+            *slot = Some(self.decide(*test));
+        }
+    }
+
+    /// The truth value of one test of the facts.
+    #[inline(always)]
+    fn decide(&self, test: Test) -> Truth {
+        match test {
+            Test::Fact(f) => match self.cells.get(f.0 as usize) {
+                Some(Cell::Bool(b)) => truth(*b),
+                _ => Truth::Unknown,
+            },
+            Test::Number(f, set, op, at) => {
                 let n = self.program.numbers.get(at as usize).copied().unwrap_or(f64::NAN);
                 match self.cells.get(f.0 as usize) {
                     Some(Cell::Number(x)) => match x.partial_cmp(&n) {
@@ -495,32 +608,25 @@ impl Reads<'_> {
                     Some(_) => self.other(op, f, &Value::Number(n, None)),
                 }
             }
-            Op::Variant(f, v, negated) => {
-                if TRACE {
-                    out.push(Input::Fact(f));
+            Test::Variant(f, v, negated) => match self.cells.get(f.0 as usize) {
+                Some(Cell::Variant(x)) => truth((*x == v) != negated),
+                Some(Cell::Unknown) | None => Truth::Unknown,
+                Some(_) => {
+                    // Not a value of an enumeration: which enumeration the literal belongs to
+                    // cannot change how it compares with one.
+                    let op = if negated { BinaryOp::Ne } else { BinaryOp::Eq };
+                    self.other(op, f, &Value::Enum(EnumId(0), v))
                 }
-                match self.cells.get(f.0 as usize) {
-                    Some(Cell::Variant(x)) => truth((*x == v) != negated),
-                    Some(Cell::Unknown) | None => Truth::Unknown,
-                    Some(_) => {
-                        // Not a value of an enumeration: which enumeration the literal belongs to
-                        // cannot change how it compares with one.
-                        let op = if negated { BinaryOp::Ne } else { BinaryOp::Eq };
-                        self.other(op, f, &Value::Enum(EnumId(0), v))
-                    }
-                }
-            }
-            Op::Junction(..) | Op::Leaves(..) => Truth::Unknown,
+            },
+            Test::Compare(c) => self.compare(c),
         }
     }
 
     /// A comparison of two operands that are not both literals.
     #[inline(never)]
-    fn compare<const TRACE: bool>(&self, c: u32, out: &mut Vec<Input>) -> Truth {
+    fn compare(&self, c: u32) -> Truth {
         let Some(&(op, l, r)) = self.program.compares.get(c as usize) else { return Truth::Unknown };
-        let a = self.load::<TRACE>(l, out);
-        let b = self.load::<TRACE>(r, out);
-        Truth::of(&binary(op, a, b, self.as_of))
+        Truth::of(&binary(op, self.load(l), self.load(r), self.as_of))
     }
 
     /// Fact `f` compared with a literal when the fact holds a value of another kind.
@@ -533,21 +639,11 @@ impl Reads<'_> {
         self.slots.get(f.0 as usize).copied().unwrap_or(&UNKNOWN)
     }
 
-    /// The value of an operand, its input recorded when `TRACE` is on.
-    fn load<const TRACE: bool>(&self, l: Load, out: &mut Vec<Input>) -> &Value {
+    /// The value of an operand of a comparison.
+    fn load(&self, l: Load) -> &Value {
         match l {
-            Load::Fact(f) => {
-                if TRACE {
-                    out.push(Input::Fact(f));
-                }
-                self.fact(f)
-            }
-            Load::AsOf => {
-                if TRACE {
-                    out.push(Input::AsOf);
-                }
-                self.as_of_value
-            }
+            Load::Fact(f) => self.fact(f),
+            Load::AsOf => self.as_of_value,
             Load::Const(k) => self.program.constant(k),
         }
     }

@@ -210,7 +210,7 @@ fn subset(full: &Facts, keep: &[bool]) -> Facts {
 
 /// Every rule's value.
 fn all_values(r: &Results) -> Vec<Value> {
-    (0..r.truths.len()).map(|i| r.value(i)).collect()
+    (0..r.outcomes.len()).map(|i| r.value(i)).collect()
 }
 
 proptest::proptest! {
