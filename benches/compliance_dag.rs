@@ -8,7 +8,7 @@
 //!                                                   # the first document as doc0.json
 //! ```
 //!
-//! Prints, for each engine, the time to parse and compile the rules (the median of five) and
+//! Prints, for each engine, the time to parse and compile the rules (the median of fifteen) and
 //! the per-document evaluation latency (p50, p99) and throughput with the compiled rules reused;
 //! then the batch throughput of Norma on one thread and on every core. Documents are read into
 //! each engine's input form before timing starts (their loading is reported separately for
@@ -55,7 +55,7 @@ fn stats(samples: &mut [Duration]) -> (Duration, Duration, f64) {
 }
 
 /// How many times each engine parses and compiles the rules; the median is reported.
-const COMPILES: usize = 5;
+const COMPILES: usize = 15;
 
 /// The median of `samples` (sorted in place).
 fn median(samples: &mut [Duration]) -> Duration {

@@ -252,8 +252,7 @@ impl Checker<'_> {
                     self.not_in_catalog(item);
                 }
                 _ => {
-                    let key = (mid, item.name.name.clone());
-                    if let Some(&first) = self.item_ids.get(&key) {
+                    if let Some(first) = self.item_id(mid, &item.name.name) {
                         let first_span = self.policy.item(first).map(|i| i.span);
                         let mut d = Diagnostic::error(
                             Code::Duplicate,
@@ -270,7 +269,7 @@ impl Checker<'_> {
                         continue;
                     }
                     let id = ItemId(self.policy.items.len() as u32);
-                    self.item_ids.insert(key, id);
+                    self.item_ids.entry(mid).or_default().insert(item.name.name.clone(), id);
                     self.item_ast.push((mi, ii));
                     self.contexts.push(context);
                     self.policy.items.push(new_item(mid, &module_name, item));

@@ -26,7 +26,7 @@ impl Checker<'_> {
     /// Resolves `name` as seen from module `m`.
     pub(super) fn resolve(&self, m: ModuleId, name: &str) -> Resolved {
         if !name.contains('.') {
-            if let Some(&id) = self.item_ids.get(&(m, name.to_string())) {
+            if let Some(id) = self.item_id(m, name) {
                 return Resolved::Item(id);
             }
             if let Some(&fid) = self.fact_ids.get(name) {
@@ -34,8 +34,7 @@ impl Checker<'_> {
             }
             // Otherwise a name declared by exactly one imported module.
             let uses = self.policy.module(m).map(|md| md.uses.clone()).unwrap_or_default();
-            let found: Vec<ItemId> =
-                uses.iter().filter_map(|u| self.item_ids.get(&(*u, name.to_string())).copied()).collect();
+            let found: Vec<ItemId> = uses.iter().filter_map(|u| self.item_id(*u, name)).collect();
             return match found.as_slice() {
                 [one] => Resolved::Item(*one),
                 _ => Resolved::Unknown,
@@ -46,11 +45,21 @@ impl Checker<'_> {
         }
         if let Some((prefix, last)) = name.rsplit_once('.')
             && let Some(&target) = self.qualifiers.get(m.0 as usize).and_then(|q| q.get(prefix))
-            && let Some(&id) = self.item_ids.get(&(target, last.to_string()))
+            && let Some(id) = self.item_id(target, last)
         {
             return Resolved::Item(id);
         }
         Resolved::Unknown
+    }
+
+    /// The rule, role or evidence kind called `name` in module `m`.
+    pub(super) fn item_id(&self, m: ModuleId, name: &str) -> Option<ItemId> {
+        self.item_ids.get(&m).and_then(|names| names.get(name)).copied()
+    }
+
+    /// Every (module, name, item) declared, by module and name.
+    pub(super) fn item_names(&self) -> impl Iterator<Item = (&ModuleId, &String, &ItemId)> {
+        self.item_ids.iter().flat_map(|(m, names)| names.iter().map(move |(n, id)| (m, n, id)))
     }
 
     fn fact_visibility(&self, m: ModuleId, fid: FactId) -> Resolved {
@@ -69,7 +78,7 @@ impl Checker<'_> {
         let uses = self.policy.module(m).map(|md| md.uses.clone()).unwrap_or_default();
         let found: Vec<String> = uses
             .iter()
-            .filter(|u| self.item_ids.contains_key(&(**u, name.to_string())))
+            .filter(|u| self.item_id(**u, name).is_some())
             .filter_map(|u| self.policy.module(*u).map(|md| format!("{}.{name}", md.id)))
             .collect();
         if found.len() > 1 { found } else { Vec::new() }
@@ -87,7 +96,7 @@ impl Checker<'_> {
             }
         }
         let quals = self.qualifiers.get(m.0 as usize);
-        for ((im, name), id) in &self.item_ids {
+        for (im, name, id) in self.item_names() {
             let Some(item) = self.policy.item(*id) else { continue };
             if kinds.is_some_and(|k| !k.contains(&item.kind)) {
                 continue;

@@ -514,16 +514,15 @@ impl Checker<'_> {
             return None; // the instrument as a whole (e.g. `relation none`: no counterpart in it)
         }
         let &mid = self.module_ids.get(module)?;
-        if let Some(&id) = self.item_ids.get(&(mid, name.to_string()))
+        if let Some(id) = self.item_id(mid, name)
             && self.policy.item(id).is_some_and(|i| i.kind.is_norm())
         {
             return Some(id);
         }
         let names: Vec<String> = self
-            .item_ids
-            .iter()
-            .filter(|((im, _), id)| *im == mid && self.policy.item(**id).is_some_and(|i| i.kind.is_norm()))
-            .map(|((_, n), _)| format!("{module}.{n}"))
+            .item_names()
+            .filter(|(im, _, id)| **im == mid && self.policy.item(**id).is_some_and(|i| i.kind.is_norm()))
+            .map(|(_, n, _)| format!("{module}.{n}"))
             .collect();
         let d = Diagnostic::error(Code::UnknownName, r.span, format!("`{module}` has no norm called `{name}`"))
             .label("no such norm")

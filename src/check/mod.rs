@@ -60,8 +60,8 @@ struct Checker<'a> {
     ast_module: Vec<ModuleId>,
     /// Facts by dotted name.
     fact_ids: BTreeMap<String, FactId>,
-    /// Rules, roles and evidence by (module, name).
-    item_ids: BTreeMap<(ModuleId, String), ItemId>,
+    /// Rules, roles and evidence by module, then name (looked up without allocating).
+    item_ids: BTreeMap<ModuleId, BTreeMap<String, ItemId>>,
     /// For each item, the module index and item index in `asts`.
     item_ast: Vec<(usize, usize)>,
     /// For each module (by id), the names (own id, imported ids, aliases) that qualify its references.
