@@ -183,9 +183,11 @@ pub struct Results {
 }
 
 impl Results {
-    /// Whether these results were computed with `options`.
+    /// Whether these results were computed with `options` (traces included: results kept
+    /// without traces have no inputs for the rules a rerun would keep).
     pub fn computed_with(&self, options: &Options) -> bool {
-        self.as_of == options.as_of && self.roles == options.roles
+        let traced = self.spans.len() == self.outcomes.len();
+        self.as_of == options.as_of && self.roles == options.roles && (traced || !options.traces)
     }
 
     /// The value of rule number `i`.

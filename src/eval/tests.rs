@@ -241,6 +241,22 @@ fn shipped_once() -> &'static Policy {
     POLICY.get_or_init(shipped)
 }
 
+/// Results kept without traces are not brought up to date for a traced run: the rules a rerun
+/// keeps would have no inputs.
+#[test]
+fn results_without_traces_do_not_serve_a_traced_rerun() {
+    let policy = shipped_once();
+    let f = facts(policy, CV_TOOL);
+    let traced = Options { as_of: date(2027, 6, 1), roles: BTreeSet::new(), traces: true };
+    let untraced = Options { traces: false, ..traced.clone() };
+    let kept = Evaluator::run(policy, &f, &untraced).into_results();
+    assert!(!kept.computed_with(&traced));
+    assert!(kept.computed_with(&untraced));
+    let kept = Evaluator::run(policy, &f, &traced).into_results();
+    assert!(kept.computed_with(&traced));
+    assert!(!kept.computed_with(&Options { as_of: date(2027, 6, 2), ..traced.clone() }));
+}
+
 #[test]
 fn a_rerun_evaluates_only_what_the_change_reaches() {
     let policy = shipped_once();
