@@ -17,20 +17,41 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The files that define the layout of the checked policy stored in `policies/checked.bin`
-/// (`src/prechecked.rs`): a change to any of them makes the stored policy unusable until it is
-/// written again.
+/// The files that define the types stored in `policies/checked.bin` (`src/prechecked.rs`): a
+/// change to one of those types makes the stored policy unusable until it is written again.
 const LAYOUT: &[&str] = &["src/model.rs", "src/source.rs", "src/value.rs", "src/syntax/ast.rs", "src/eval/program.rs"];
 
-/// FNV-1a, 64 bits: a fingerprint of the layout files without their comment lines, the same on
-/// every machine and toolchain.
+/// The definitions of the stored types in `text`: each item that derives `Deserialize`, from its
+/// `#[derive(…)]` to its end (a `}` in the first column, or a one-line `struct …;`), without
+/// comment lines, so that methods and comments around them can change freely.
+fn stored_types(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let code = line.trim();
+        if !inside && code.starts_with("#[derive(") && code.contains("Deserialize") {
+            inside = true;
+        }
+        if !inside || code.starts_with("//") {
+            continue;
+        }
+        out.push(code);
+        let one_line = (code.starts_with("pub struct") || code.starts_with("struct")) && code.ends_with(';');
+        if line.starts_with('}') || one_line {
+            inside = false;
+        }
+    }
+    out
+}
+
+/// FNV-1a, 64 bits, over the stored types' definitions: the same on every machine and toolchain.
 fn fingerprint(root: &Path) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for f in LAYOUT {
         println!("cargo:rerun-if-changed={f}");
         let text = fs::read_to_string(root.join(f)).unwrap_or_default();
-        let code = text.lines().map(str::trim).filter(|l| !l.starts_with("//"));
-        for b in f.bytes().chain([0]).chain(code.flat_map(|l| l.bytes().chain([b'\n']))) {
+        let code = stored_types(&text);
+        for b in f.bytes().chain([0]).chain(code.iter().flat_map(|l| l.bytes().chain([b'\n']))) {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }

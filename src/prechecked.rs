@@ -14,7 +14,7 @@ use crate::model::Policy;
 /// What `policies/checked.bin` holds, in postcard's encoding.
 const STORED: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/checked.bin"));
 
-/// The fingerprint of the source files that define the stored types, made by `build.rs`.
+/// The fingerprint of the stored types' definitions, made by `build.rs`.
 const LAYOUT: &str = env!("NORMA_LAYOUT");
 
 /// The header, read before the (much larger) policy.
