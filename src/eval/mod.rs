@@ -230,7 +230,12 @@ impl<'a> Evaluator<'a> {
         let state = Results {
             as_of: options.as_of,
             roles: options.roles.clone(),
-            truths: vec![Some(program::Truth::Unknown); n],
+            truths: {
+                // Room for the program's tests too, which `decide_tests` adds after the rules.
+                let mut truths = Vec::with_capacity(n + policy.program.tests());
+                truths.resize(n, Some(program::Truth::Unknown));
+                truths
+            },
             others: BTreeMap::new(),
             arena: Vec::with_capacity(if options.traces { 4 * n } else { 0 }),
             spans: if options.traces { vec![(0, 0); n] } else { Vec::new() },

@@ -253,6 +253,11 @@ impl Program {
         self.len() == 0
     }
 
+    /// How many tests of the facts it decides for each document.
+    pub(super) fn tests(&self) -> usize {
+        self.tests.len()
+    }
+
     /// Literal number `k`.
     fn constant(&self, k: u32) -> &Value {
         self.consts.get(k as usize).unwrap_or(&UNKNOWN)
