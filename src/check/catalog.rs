@@ -4,9 +4,9 @@
 //! a catalog's but not the same is N0111, a clause the catalog does not list is N0112. A reference
 //! to a standard that no loaded catalog is close to is recorded unchecked.
 
-use super::Checker;
 use super::clauses::{RELATIONS, check_word};
 use super::declare::{texts, verification};
+use super::{Checker, context_of};
 use crate::diagnostics::{Code, Context, Diagnostic};
 use crate::model::{CONFIDENCES, Catalog, CatalogItem, ModuleId};
 use crate::syntax::ast::{self, ClauseKind, CrosswalkTarget, ItemHead, ItemKind, Text};
@@ -179,19 +179,12 @@ impl Checker<'_> {
         let asts = std::rc::Rc::clone(&self.asts);
         for ast in asts.iter() {
             for item in &ast.items {
-                let context = Context {
-                    kind: item.kind.noun().to_string(),
-                    id: item.name.name.clone(),
-                    cite: item.clauses.iter().find_map(|c| match &c.kind {
-                        ClauseKind::Cite(l) => l.first().map(|t| t.value.clone()),
-                        _ => None,
-                    }),
-                };
+                let context = std::cell::LazyCell::new(|| context_of(item));
                 if let ItemHead::Crosswalk(x) = &item.head {
                     let mut diags = Vec::new();
-                    check_word(&x.relation, RELATIONS, "relation", Some(&context), &mut diags);
+                    check_word(&x.relation, RELATIONS, "relation", Some(&*context), &mut diags);
                     if let Some(c) = &x.confidence {
-                        check_word(c, CONFIDENCES, "confidence", Some(&context), &mut diags);
+                        check_word(c, CONFIDENCES, "confidence", Some(&*context), &mut diags);
                     }
                     for d in diags {
                         self.push(d);

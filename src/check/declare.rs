@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::Checker;
 use super::clauses::{Owner, check_clauses};
-use crate::diagnostics::{Code, Context, Diagnostic, did_you_mean_help};
+use super::{Checker, NameMap, context_of};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean_help};
 use crate::model::{EnumDef, EnumId, Fact, FactId, Item, ItemId, Lifecycle, Localized, Module, ModuleId, Type};
 use crate::syntax::ast::{self, ClauseKind, FactType, ItemHead, ItemKind, ModuleKind};
 
@@ -127,6 +127,9 @@ impl Checker<'_> {
             self.declare_part(p);
         }
         self.imports();
+        let declarations: usize = self.asts.iter().map(|m| m.items.len()).sum();
+        self.policy.items.reserve(declarations);
+        self.item_ast.reserve(declarations);
         for mi in 0..self.asts.len() {
             self.declare_items(mi);
         }
@@ -219,12 +222,14 @@ impl Checker<'_> {
         let items = &ast.items;
         let mut test_names: BTreeMap<String, crate::source::Span> = BTreeMap::new();
         for (ii, item) in items.iter().enumerate() {
-            let context = Context {
-                kind: item.kind.noun().to_string(),
-                id: item.name.name.clone(),
-                cite: cites(&item.clauses).into_iter().next(),
-            };
-            check_clauses(Owner::Item(item.kind), &item.clauses, item.name.span, Some(&context), &mut self.diags);
+            let found = self.diags.len();
+            check_clauses(Owner::Item(item.kind), &item.clauses, item.name.span, None, &mut self.diags);
+            if self.diags.len() > found {
+                let context = context_of(item);
+                for d in self.diags.iter_mut().skip(found) {
+                    d.context.get_or_insert_with(|| context.clone());
+                }
+            }
             match item.kind {
                 ItemKind::Fact => self.declare_fact(mid, item),
                 ItemKind::Test => {
@@ -261,7 +266,7 @@ impl Checker<'_> {
                         )
                         .label("second declaration")
                         .help("rules, roles and evidence of one module share one set of names; rename one")
-                        .in_context(Some(&context));
+                        .in_context(Some(&context_of(item)));
                         if let Some(s) = first_span {
                             d = d.related(s, "first declared here");
                         }
@@ -269,9 +274,14 @@ impl Checker<'_> {
                         continue;
                     }
                     let id = ItemId(self.policy.items.len() as u32);
-                    self.item_ids.entry(mid).or_default().insert(item.name.name.clone(), id);
+                    let at = mid.0 as usize;
+                    if self.item_ids.len() <= at {
+                        self.item_ids.resize_with(at + 1, NameMap::default);
+                    }
+                    if let Some(names) = self.item_ids.get_mut(at) {
+                        names.insert(item.name.name.clone(), id);
+                    }
                     self.item_ast.push((mi, ii));
-                    self.contexts.push(context);
                     self.policy.items.push(new_item(mid, &module_name, item));
                 }
             }

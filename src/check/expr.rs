@@ -54,12 +54,19 @@ impl Checker<'_> {
 
     /// The rule, role or evidence kind called `name` in module `m`.
     pub(super) fn item_id(&self, m: ModuleId, name: &str) -> Option<ItemId> {
-        self.item_ids.get(&m).and_then(|names| names.get(name)).copied()
+        self.item_ids.get(m.0 as usize).and_then(|names| names.get(name)).copied()
     }
 
     /// Every (module, name, item) declared, by module and name.
-    pub(super) fn item_names(&self) -> impl Iterator<Item = (&ModuleId, &String, &ItemId)> {
-        self.item_ids.iter().flat_map(|(m, names)| names.iter().map(move |(n, id)| (m, n, id)))
+    pub(super) fn item_names(&self) -> impl Iterator<Item = (ModuleId, &String, ItemId)> {
+        let mut all: Vec<(ModuleId, &String, ItemId)> = self
+            .item_ids
+            .iter()
+            .enumerate()
+            .flat_map(|(m, names)| names.iter().map(move |(n, id)| (ModuleId(m as u32), n, *id)))
+            .collect();
+        all.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        all.into_iter()
     }
 
     fn fact_visibility(&self, m: ModuleId, fid: FactId) -> Resolved {
@@ -97,15 +104,15 @@ impl Checker<'_> {
         }
         let quals = self.qualifiers.get(m.0 as usize);
         for (im, name, id) in self.item_names() {
-            let Some(item) = self.policy.item(*id) else { continue };
+            let Some(item) = self.policy.item(id) else { continue };
             if kinds.is_some_and(|k| !k.contains(&item.kind)) {
                 continue;
             }
-            if *im == m {
+            if im == m {
                 out.push(name.clone());
             } else if let Some(q) = quals {
                 for (prefix, target) in q {
-                    if target == im {
+                    if *target == im {
                         out.push(format!("{prefix}.{name}"));
                     }
                 }

@@ -185,7 +185,7 @@ impl Checker<'_> {
         let mut d = Diagnostic::error(Code::Cycle, span, msg)
             .label("part of a cycle")
             .help("a rule cannot depend on itself, directly or through others; break the circle by rewriting one condition in terms of facts")
-            .in_context(self.contexts.get(start.0 as usize));
+            .in_context(self.context(start).as_ref());
         for &m in members.iter().filter(|&&m| m != start) {
             if let Some(s) = self.policy.item(m).map(|i| i.span) {
                 d = d.related(s, format!("`{}` is in the cycle", name(m)));

@@ -19,11 +19,6 @@ impl Checker<'_> {
         Some((*self.ast_module.get(mi)?, asts.get(mi)?.items.get(ii)?))
     }
 
-    fn begin(&mut self, id: ItemId) {
-        let ctx = self.contexts.get(id.0 as usize).cloned();
-        self.current = ctx.map(|c| (Some(id), c));
-    }
-
     /// Types every rule in `order` (dependencies first), then the exceptions' `gives`.
     pub(super) fn type_items(&mut self, order: &[ItemId]) {
         self.deps = vec![BTreeSet::new(); self.policy.items.len()];
@@ -81,10 +76,8 @@ impl Checker<'_> {
         let asts = std::rc::Rc::clone(&self.asts);
         let Some((m, item)) = self.ast_item(&asts, id) else { return };
         self.begin(id);
-        let mut out = match self.policy.item(id) {
-            Some(i) => i.clone(),
-            None => return,
-        };
+        let Some(kind) = self.policy.item(id).map(|i| i.kind) else { return };
+        let mut out = Typed::default();
         if let ItemHead::Targets(targets) = &item.head {
             out.targets = self.targets(m, id, targets);
         }
@@ -92,26 +85,22 @@ impl Checker<'_> {
         for c in &item.clauses {
             match &c.kind {
                 ClauseKind::Binds(roles) => out.binds = roles.iter().filter_map(|r| self.role(m, r)).collect(),
-                ClauseKind::Family { name, period } if out.kind.is_norm() => {
+                ClauseKind::Family { name, period } if kind.is_norm() => {
                     if let Some(family) = self.family_ref(m, name, period.as_ref(), &mut seen_families) {
                         out.families.push(family);
                     }
                 }
-                ClauseKind::Every(e) if out.kind.is_norm() => out.lifecycle.every = self.period(m, e, "a cadence"),
-                ClauseKind::On { event, within } if out.kind.is_norm() => {
+                ClauseKind::Every(e) if kind.is_norm() => out.every = self.period(m, e, "a cadence"),
+                ClauseKind::On { event, within } if kind.is_norm() => {
                     let within = within.as_ref().and_then(|w| self.period(m, w, "a deadline"));
                     if let Some(event) = self.declared(m, event, ItemKind::Event, Code::UnknownEvent) {
-                        out.lifecycle.on.push(EventRef { event, within });
+                        out.on.push(EventRef { event, within });
                     }
                 }
                 ClauseKind::When(e) => out.when = Some(self.bool_expr(m, e, "a `when` condition")),
                 ClauseKind::Unless(e) => out.unless = Some(self.bool_expr(m, e, "an `unless` condition")),
                 ClauseKind::Met(e) => out.met = Some(self.bool_expr(m, e, "a `met when` condition")),
-                ClauseKind::Value(e) => {
-                    let v = self.expr(m, e, None);
-                    out.ty = v.ty.clone();
-                    out.value = Some(v);
-                }
+                ClauseKind::Value(e) => out.value = Some(self.expr(m, e, None)),
                 ClauseKind::Deemed(x) => {
                     let expr = self.bool_expr(m, &x.expr, "a `deemed met when` condition");
                     out.deemed.push(Cited { expr, per: x.per.as_ref().map(|p| p.value.clone()) });
@@ -133,16 +122,23 @@ impl Checker<'_> {
                 _ => {}
             }
         }
-        if out.kind == ItemKind::Define && out.value.is_none() {
-            out.ty = Type::Any;
-        }
+        // A definition has the type of its value; other rules are true or false.
+        let ty = match (&out.value, kind) {
+            (Some(v), _) => Some(v.ty.clone()),
+            (None, ItemKind::Define) => Some(Type::Any),
+            (None, _) => None,
+        };
         if let Some(label) =
             item.clauses.iter().find_map(|c| if let ClauseKind::Label(l) = &c.kind { Some(l) } else { None })
         {
-            self.check_label(m, id, label, &out.ty);
+            let declared = self.policy.item(id).map_or(Type::Any, |i| i.ty.clone());
+            self.check_label(m, id, label, ty.as_ref().unwrap_or(&declared));
         }
         if let Some(slot) = self.policy.items.get_mut(id.0 as usize) {
-            *slot = out;
+            out.store(slot);
+            if let Some(ty) = ty {
+                slot.ty = ty;
+            }
         }
         self.typed.insert(id);
     }
@@ -521,7 +517,7 @@ impl Checker<'_> {
         }
         let names: Vec<String> = self
             .item_names()
-            .filter(|(im, _, id)| **im == mid && self.policy.item(**id).is_some_and(|i| i.kind.is_norm()))
+            .filter(|(im, _, id)| *im == mid && self.policy.item(*id).is_some_and(|i| i.kind.is_norm()))
             .map(|(_, n, _)| format!("{module}.{n}"))
             .collect();
         let d = Diagnostic::error(Code::UnknownName, r.span, format!("`{module}` has no norm called `{name}`"))
@@ -532,5 +528,44 @@ impl Checker<'_> {
             );
         self.push(d);
         None
+    }
+}
+
+/// What typing a rule's clauses gives it, written into the declared rule at the end (the rule
+/// itself stays in place meanwhile, as references to it may look it up).
+#[derive(Default)]
+struct Typed {
+    targets: Vec<ItemId>,
+    binds: Vec<ItemId>,
+    families: Vec<FamilyRef>,
+    every: Option<Duration>,
+    on: Vec<EventRef>,
+    when: Option<Expr>,
+    unless: Option<Expr>,
+    met: Option<Expr>,
+    value: Option<Expr>,
+    deemed: Vec<Cited>,
+    presumed: Vec<Cited>,
+    from: Vec<Dated>,
+    until: Vec<Dated>,
+    valid_for: Option<Expr>,
+}
+
+impl Typed {
+    fn store(self, item: &mut crate::model::Item) {
+        item.targets = self.targets;
+        item.binds = self.binds;
+        item.families = self.families;
+        item.lifecycle.every = self.every;
+        item.lifecycle.on = self.on;
+        item.when = self.when;
+        item.unless = self.unless;
+        item.met = self.met;
+        item.value = self.value;
+        item.deemed = self.deemed;
+        item.presumed = self.presumed;
+        item.from = self.from;
+        item.until = self.until;
+        item.valid_for = self.valid_for;
     }
 }

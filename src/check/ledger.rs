@@ -174,10 +174,10 @@ impl Checker<'_> {
     fn verification_checks(&mut self) {
         let mut findings: Vec<(Span, Verification, Option<Verification>, Context)> = Vec::new();
         for (i, item) in self.policy.items.iter().enumerate() {
-            if let (Some(needed), Some(ctx)) = (level_named(&item.notes), self.contexts.get(i))
+            if let (Some(needed), Some(ctx)) = (level_named(&item.notes), self.context(ItemId(i as u32)))
                 && item.verification.is_none_or(|v| v < needed)
             {
-                findings.push((item.span, needed, item.verification, ctx.clone()));
+                findings.push((item.span, needed, item.verification, ctx));
             }
         }
         for p in &self.policy.provisions {

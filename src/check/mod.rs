@@ -19,7 +19,8 @@ mod ledger;
 mod rules;
 mod scenario;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{self, Code, Context, Diagnostic};
 use crate::model::{FactId, ItemId, ModuleId, Node, Policy};
@@ -46,6 +47,10 @@ pub fn check(sources: &Sources, modules: Vec<ast::Module>, broken: &[String]) ->
     (c.policy, diags)
 }
 
+/// A table of names: every reference is looked up here, so it hashes (with a fixed seed) rather
+/// than compares strings along a tree. Nothing iterates it in its own order.
+type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
+
 /// State shared by the passes.
 struct Checker<'a> {
     sources: &'a Sources,
@@ -59,15 +64,13 @@ struct Checker<'a> {
     /// The module each entry of `asts` belongs to.
     ast_module: Vec<ModuleId>,
     /// Facts by dotted name.
-    fact_ids: BTreeMap<String, FactId>,
-    /// Rules, roles and evidence by module, then name (looked up without allocating).
-    item_ids: BTreeMap<ModuleId, BTreeMap<String, ItemId>>,
+    fact_ids: NameMap<FactId>,
+    /// Rules, roles and evidence by module (index), then name (looked up without allocating).
+    item_ids: Vec<NameMap<ItemId>>,
     /// For each item, the module index and item index in `asts`.
     item_ast: Vec<(usize, usize)>,
     /// For each module (by id), the names (own id, imported ids, aliases) that qualify its references.
     qualifiers: Vec<BTreeMap<String, ModuleId>>,
-    /// Context (kind, id, citation) of each item, for diagnostics.
-    contexts: Vec<Context>,
     /// Facts used by some rule.
     used_facts: BTreeSet<FactId>,
     /// Rules whose type is final (definitions are typed in dependency order).
@@ -80,8 +83,9 @@ struct Checker<'a> {
     duplicate_facts: BTreeSet<String>,
     /// Names of declarations that failed to parse.
     broken: BTreeSet<String>,
-    /// The declaration being checked, for diagnostics and dependencies.
-    current: Option<(Option<ItemId>, Context)>,
+    /// The declaration being checked (no rule for a test), for dependencies, and its context for
+    /// diagnostics, made when a diagnostic first needs it.
+    current: Option<(Option<ItemId>, OnceCell<Option<Context>>)>,
 }
 
 impl<'a> Checker<'a> {
@@ -93,11 +97,10 @@ impl<'a> Checker<'a> {
             module_ids: BTreeMap::new(),
             asts: std::rc::Rc::new(Vec::new()),
             ast_module: Vec::new(),
-            fact_ids: BTreeMap::new(),
-            item_ids: BTreeMap::new(),
+            fact_ids: NameMap::default(),
+            item_ids: Vec::new(),
             item_ast: Vec::new(),
             qualifiers: Vec::new(),
-            contexts: Vec::new(),
             used_facts: BTreeSet::new(),
             typed: BTreeSet::new(),
             deps: Vec::new(),
@@ -136,7 +139,35 @@ impl<'a> Checker<'a> {
 
     /// The context of the declaration being checked.
     fn ctx(&self) -> Option<&Context> {
-        self.current.as_ref().map(|(_, c)| c)
+        let (item, context) = self.current.as_ref()?;
+        context.get_or_init(|| item.and_then(|id| self.context(id))).as_ref()
+    }
+
+    /// Starts checking rule `id`.
+    fn begin(&mut self, id: ItemId) {
+        self.current = Some((Some(id), OnceCell::new()));
+    }
+
+    /// The context (kind, name, first citation) of rule `id`, for its diagnostics.
+    fn context(&self, id: ItemId) -> Option<Context> {
+        let &(mi, ii) = self.item_ast.get(id.0 as usize)?;
+        self.asts.get(mi)?.items.get(ii).map(context_of)
+    }
+}
+
+/// The context of a declaration for its diagnostics: its kind, name and first citation.
+fn context_of(item: &ast::Item) -> Context {
+    Context {
+        kind: item.kind.noun().to_string(),
+        id: item.name.name.clone(),
+        cite: item
+            .clauses
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ast::ClauseKind::Cite(list) => list.first().map(|t| t.value.clone()),
+                _ => None,
+            })
+            .next(),
     }
 }
 

@@ -105,7 +105,7 @@ impl Checker<'_> {
     /// whole set (unused facts, unreachable norms) are skipped rather than guessed.
     pub(super) fn whole_set_checks(&mut self, complete: bool) {
         for i in 0..self.policy.items.len() {
-            self.current = self.contexts.get(i).cloned().map(|c| (Some(ItemId(i as u32)), c));
+            self.begin(ItemId(i as u32));
             self.date_ranges(ItemId(i as u32));
             self.exception_conflicts(ItemId(i as u32));
         }
@@ -197,7 +197,7 @@ impl Checker<'_> {
                     .label("conflicts with another exception")
                     .related(ea.span, "the other exception")
                     .help("give the one that prevails a higher `priority`, or make their conditions exclusive (e.g. `and not …`)")
-                    .in_context(self.contexts.get(b.0 as usize));
+                    .in_context(self.context(b).as_ref());
                     self.push(d);
                 }
             }
@@ -314,7 +314,7 @@ impl Checker<'_> {
                     Diagnostic::warning(Code::Unreachable, span, format!("the norm `{name}` can never apply: {why}"))
                         .label("never applies")
                         .help("check the conditions against the provision; a norm that never applies is usually a mistake")
-                        .in_context(self.contexts.get(id.0 as usize)),
+                        .in_context(self.context(id).as_ref()),
                 );
             }
         }

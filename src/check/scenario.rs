@@ -2,6 +2,7 @@
 //! hold for the kind of rule they name. A test with a table of cases (`examples`) becomes one test
 //! per row: the row's cells added to what the test gives and expects for every case.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use super::Checker;
@@ -28,7 +29,10 @@ impl Checker<'_> {
         for (mi, ast) in asts.iter().enumerate() {
             let Some(&m) = self.ast_module.get(mi) else { continue };
             for t in ast.items.iter().filter(|i| i.kind == ItemKind::Test) {
-                self.current = Some((None, Context { kind: "test".into(), id: t.name.name.clone(), cite: None }));
+                self.current = Some((
+                    None,
+                    OnceCell::from(Some(Context { kind: "test".into(), id: t.name.name.clone(), cite: None })),
+                ));
                 let base = self.scenario(m, t);
                 let table = t.clauses.iter().find_map(|c| match &c.kind {
                     ClauseKind::Examples(table) => Some(table),
