@@ -1,7 +1,5 @@
 //! Which clauses each kind of declaration may, must and may only once have.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::{Code, Context, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Clause, ClauseKind, Ident, ItemKind, ModuleKind};
@@ -190,7 +188,8 @@ pub(super) fn check_clauses(
     diags: &mut Vec<Diagnostic>,
 ) {
     let allowed = allowed(owner);
-    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    // Clauses given once, with where first given.
+    let mut seen: Vec<(ClauseKey, Span)> = Vec::new();
     for c in clauses {
         let kw = c.kind.keyword();
         if !allowed.contains(&kw) {
@@ -218,24 +217,27 @@ pub(super) fn check_clauses(
             | ClauseKind::Question(l)
             | ClauseKind::Help(l)
             | ClauseKind::Metric(l)
-            | ClauseKind::Penalty(l) => {
-                let under = l.under.as_ref().map_or(String::new(), |u| format!(" under {}", u.name));
-                Some(format!("{kw} {}{under}", l.lang.name))
-            }
-            _ if SINGLE.contains(&kw) => Some(kw.to_string()),
+            | ClauseKind::Penalty(l) => Some((kw, l.lang.name.as_str(), l.under.as_ref().map(|u| u.name.as_str()))),
+            _ if SINGLE.contains(&kw) => Some((kw, "", None)),
             _ => None,
         };
         if let Some(key) = key {
-            if let Some(first) = seen.get(&key) {
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                let (kw, lang, under) = key;
+                let written = match (lang, under) {
+                    ("", _) => kw.to_string(),
+                    (lang, None) => format!("{kw} {lang}"),
+                    (lang, Some(under)) => format!("{kw} {lang} under {under}"),
+                };
                 diags.push(
-                    Diagnostic::error(Code::ClauseRepeated, c.span, format!("`{key}` is given twice"))
+                    Diagnostic::error(Code::ClauseRepeated, c.span, format!("`{written}` is given twice"))
                         .label("second time")
                         .related(*first, "first given here")
                         .help("keep one; to list several citations or roles, separate them with commas")
                         .in_context(context),
                 );
             } else {
-                seen.insert(key, c.span);
+                seen.push((key, c.span));
             }
         }
         check_values(&c.kind, context, diags);
@@ -304,9 +306,6 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
         }
         return;
     }
-    let statuses: Vec<&str> = crate::model::ProvisionStatus::WORDS.iter().map(|(w, _)| *w).collect();
-    let levels: Vec<&str> = crate::model::Verification::WORDS.iter().map(|(w, _)| *w).collect();
-    let kinds: Vec<&str> = crate::model::STANDARD_KINDS.iter().map(|(w, _)| *w).collect();
     if let ClauseKind::Standard(s) = kind
         && let Some(c) = &s.confidence
     {
@@ -318,19 +317,28 @@ fn check_values(kind: &ClauseKind, context: Option<&Context>, diags: &mut Vec<Di
         check_word(c, crate::model::CONFIDENCES, "confidence", context, diags);
     }
     let (word, list, what) = match kind {
-        ClauseKind::Severity(s) => (s, SEVERITIES, "severity"),
-        ClauseKind::Status(s) => (s, statuses.as_slice(), "status"),
-        ClauseKind::Verification(v) => (v, levels.as_slice(), "verification level"),
-        ClauseKind::Kind(k) => (k, kinds.as_slice(), "kind of standard"),
+        ClauseKind::Severity(s) => (s, SEVERITIES.to_vec(), "severity"),
+        ClauseKind::Status(s) => (s, words(crate::model::ProvisionStatus::WORDS), "status"),
+        ClauseKind::Verification(v) => (v, words(crate::model::Verification::WORDS), "verification level"),
+        ClauseKind::Kind(k) => (k, words(crate::model::STANDARD_KINDS), "kind of standard"),
         ClauseKind::Standard(s) => match &s.relation {
-            Some(r) => (r, RELATIONS, "relation"),
+            Some(r) => (r, RELATIONS.to_vec(), "relation"),
             None => return,
         },
-        ClauseKind::Crosswalk(x) => (&x.relation, RELATIONS, "relation"),
+        ClauseKind::Crosswalk(x) => (&x.relation, RELATIONS.to_vec(), "relation"),
         _ => return,
     };
-    check_word(word, list, what, context, diags);
+    check_word(word, &list, what, context, diags);
 }
+
+/// The words of a table of words and meanings.
+fn words<T>(table: &[(&'static str, T)]) -> Vec<&'static str> {
+    table.iter().map(|(w, _)| *w).collect()
+}
+
+/// What a clause that may be given once is known by: its keyword, and for texts their language
+/// and version.
+type ClauseKey<'a> = (&'static str, &'a str, Option<&'a str>);
 
 /// A word that must be one of `list` (N0204).
 pub(super) fn check_word(

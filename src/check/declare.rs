@@ -376,7 +376,7 @@ fn new_item(mid: ModuleId, module_name: &str, item: &ast::Item) -> Item {
         kind: item.kind,
         module: mid,
         name: item.name.name.clone(),
-        qualified: format!("{module_name}.{}", item.name.name),
+        qualified: [module_name, ".", &item.name.name].concat(),
         docs: item.docs.clone(),
         cites: cites(c),
         titles: texts(c, |k| if let ClauseKind::Title(l) = k { Some(l) } else { None }),

@@ -122,12 +122,10 @@ impl Checker<'_> {
     }
 
     pub(super) fn depend(&mut self, node: Node) {
-        if let Some((Some(item), _)) = &self.current
-            && let Some(set) = self.deps.get_mut(item.0 as usize)
-        {
-            set.insert(node);
+        if let Some((Some(item), _)) = &self.current {
+            self.deps.push((*item, node));
             if let Node::Fact(f) = node {
-                self.used_facts.insert(f);
+                self.used_facts.insert(f.0);
             }
         }
     }
@@ -334,7 +332,7 @@ impl Checker<'_> {
                 let (kind, item_ty) = (item.kind, item.ty.clone());
                 self.depend(Node::Item(id));
                 let ty = match kind {
-                    ItemKind::Define if self.typed.contains(&id) => item_ty,
+                    ItemKind::Define if self.typed.contains(id.0) => item_ty,
                     ItemKind::Define => Type::Any,
                     ItemKind::Obligation | ItemKind::Prohibition => {
                         let d = self

@@ -74,12 +74,13 @@ pub(super) fn clause_exprs(kind: &ClauseKind) -> Vec<&ast::Expr> {
 
 impl Checker<'_> {
     /// The rules each rule mentions, found from the syntax alone (before typing).
-    fn syntactic_deps(&self) -> Vec<BTreeSet<ItemId>> {
-        let mut deps = vec![BTreeSet::new(); self.policy.items.len()];
+    fn syntactic_deps(&self) -> Vec<Vec<ItemId>> {
+        let mut deps = vec![Vec::new(); self.policy.items.len()];
+        let mut mentioned = Vec::new();
         for (index, &(mi, ii)) in self.item_ast.iter().enumerate() {
             let Some(item) = self.asts.get(mi).and_then(|m| m.items.get(ii)) else { continue };
             let Some(&m) = self.ast_module.get(mi) else { continue };
-            let mut mentioned = Vec::new();
+            mentioned.clear();
             for c in &item.clauses {
                 for e in clause_exprs(&c.kind) {
                     self.mentions(m, e, &mut mentioned);
@@ -88,11 +89,11 @@ impl Checker<'_> {
                     mentioned.extend(roles.iter());
                 }
             }
-            for ident in mentioned {
+            for ident in &mentioned {
                 if let Resolved::Item(id) = self.resolve(m, &ident.name)
                     && let Some(set) = deps.get_mut(index)
                 {
-                    set.insert(id);
+                    set.push(id);
                 }
             }
             // An exception is needed to decide the rule it modifies.
@@ -101,10 +102,14 @@ impl Checker<'_> {
                     if let Resolved::Item(target) = self.resolve(m, &t.name)
                         && let Some(set) = deps.get_mut(target.0 as usize)
                     {
-                        set.insert(ItemId(index as u32));
+                        set.push(ItemId(index as u32));
                     }
                 }
             }
+        }
+        for set in &mut deps {
+            set.sort_unstable();
+            set.dedup();
         }
         deps
     }
@@ -126,7 +131,7 @@ impl Checker<'_> {
         for scc in sccs.iter().rev() {
             let members: Vec<ItemId> = scc.iter().filter_map(|&n| g.node_weight(n).copied()).collect();
             let self_loop = members.len() == 1
-                && members.first().is_some_and(|m| deps.get(m.0 as usize).is_some_and(|d| d.contains(m)));
+                && members.first().is_some_and(|m| deps.get(m.0 as usize).is_some_and(|d| d.binary_search(m).is_ok()));
             if members.len() > 1 || self_loop {
                 self.report_cycle(&members, &deps);
             }
@@ -135,7 +140,7 @@ impl Checker<'_> {
         order
     }
 
-    fn report_cycle(&mut self, members: &[ItemId], deps: &[BTreeSet<ItemId>]) {
+    fn report_cycle(&mut self, members: &[ItemId], deps: &[Vec<ItemId>]) {
         let in_cycle: BTreeSet<ItemId> = members.iter().copied().collect();
         let Some(&start) = members.iter().min_by_key(|m| self.policy.item(**m).map(|i| (i.span.file, i.span.start)))
         else {
@@ -143,7 +148,11 @@ impl Checker<'_> {
         };
         // Walk from `start` to find one concrete path back to it: user → dependency edges.
         let users_of = |x: ItemId| -> Vec<ItemId> {
-            in_cycle.iter().copied().filter(|u| deps.get(u.0 as usize).is_some_and(|d| d.contains(&x))).collect()
+            in_cycle
+                .iter()
+                .copied()
+                .filter(|u| deps.get(u.0 as usize).is_some_and(|d| d.binary_search(&x).is_ok()))
+                .collect()
         };
         let mut parent: BTreeMap<ItemId, ItemId> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
@@ -205,11 +214,9 @@ impl Checker<'_> {
             Node::Fact(f) => facts.get(f.0 as usize).copied(),
             Node::Item(i) => items.get(i.0 as usize).copied(),
         };
-        for (user, ds) in self.deps.iter().enumerate() {
-            for d in ds {
-                if let (Some(a), Some(&b)) = (index(d), items.get(user)) {
-                    g.update_edge(a, b, ());
-                }
+        for (user, d) in &self.deps {
+            if let (Some(a), Some(&b)) = (index(d), items.get(user.0 as usize)) {
+                g.update_edge(a, b, ());
             }
         }
         for (i, item) in self.policy.items.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! Second pass: the clauses of each rule, role and evidence kind, typed in dependency order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::Checker;
 use super::expr::{Resolved, article, compatible};
@@ -21,10 +21,11 @@ impl Checker<'_> {
 
     /// Types every rule in `order` (dependencies first), then the exceptions' `gives`.
     pub(super) fn type_items(&mut self, order: &[ItemId]) {
-        self.deps = vec![BTreeSet::new(); self.policy.items.len()];
         for &id in order {
             self.type_item(id);
         }
+        self.deps.sort_unstable();
+        self.deps.dedup();
         for item in &mut self.policy.items {
             item.exceptions.sort();
         }
@@ -140,7 +141,7 @@ impl Checker<'_> {
                 slot.ty = ty;
             }
         }
-        self.typed.insert(id);
+        self.typed.insert(id.0);
     }
 
     /// A classification label is a true/false definition, and names one label per module.
@@ -160,7 +161,7 @@ impl Checker<'_> {
             *i != id.0 as usize
                 && x.module == m
                 && x.label.as_deref() == Some(label.name.as_str())
-                && self.typed.contains(&ItemId(*i as u32))
+                && self.typed.contains(*i as u32)
         });
         if let Some((_, first)) = other {
             let d = Diagnostic::error(

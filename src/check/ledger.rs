@@ -174,8 +174,9 @@ impl Checker<'_> {
     fn verification_checks(&mut self) {
         let mut findings: Vec<(Span, Verification, Option<Verification>, Context)> = Vec::new();
         for (i, item) in self.policy.items.iter().enumerate() {
-            if let (Some(needed), Some(ctx)) = (level_named(&item.notes), self.context(ItemId(i as u32)))
+            if let Some(needed) = level_named(&item.notes)
                 && item.verification.is_none_or(|v| v < needed)
+                && let Some(ctx) = self.context(ItemId(i as u32))
             {
                 findings.push((item.span, needed, item.verification, ctx));
             }

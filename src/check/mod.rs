@@ -72,11 +72,12 @@ struct Checker<'a> {
     /// For each module (by id), the names (own id, imported ids, aliases) that qualify its references.
     qualifiers: Vec<BTreeMap<String, ModuleId>>,
     /// Facts used by some rule.
-    used_facts: BTreeSet<FactId>,
+    used_facts: Marks,
     /// Rules whose type is final (definitions are typed in dependency order).
-    typed: BTreeSet<ItemId>,
-    /// What each rule depends on, collected while typing.
-    deps: Vec<BTreeSet<Node>>,
+    typed: Marks,
+    /// Each rule and one thing it depends on, collected while typing (then sorted, without
+    /// repeats).
+    deps: Vec<(ItemId, Node)>,
     /// Files whose module imports a module that is not loaded.
     incomplete: BTreeSet<FileId>,
     /// Facts declared more than once.
@@ -101,8 +102,8 @@ impl<'a> Checker<'a> {
             item_ids: Vec::new(),
             item_ast: Vec::new(),
             qualifiers: Vec::new(),
-            used_facts: BTreeSet::new(),
-            typed: BTreeSet::new(),
+            used_facts: Marks::default(),
+            typed: Marks::default(),
             deps: Vec::new(),
             current: None,
             broken: BTreeSet::new(),
@@ -152,6 +153,26 @@ impl<'a> Checker<'a> {
     fn context(&self, id: ItemId) -> Option<Context> {
         let &(mi, ii) = self.item_ast.get(id.0 as usize)?;
         self.asts.get(mi)?.items.get(ii).map(context_of)
+    }
+}
+
+/// A set of rules or facts by index, one flag each.
+#[derive(Default)]
+struct Marks(Vec<bool>);
+
+impl Marks {
+    fn insert(&mut self, index: u32) {
+        let at = index as usize;
+        if self.0.len() <= at {
+            self.0.resize(at + 1, false);
+        }
+        if let Some(flag) = self.0.get_mut(at) {
+            *flag = true;
+        }
+    }
+
+    fn contains(&self, index: u32) -> bool {
+        self.0.get(index as usize).copied().unwrap_or(false)
     }
 }
 

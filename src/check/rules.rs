@@ -210,7 +210,7 @@ impl Checker<'_> {
             .facts
             .iter()
             .enumerate()
-            .filter(|(i, f)| f.ty != Type::Text && !self.used_facts.contains(&crate::model::FactId(*i as u32)))
+            .filter(|(i, f)| f.ty != Type::Text && !self.used_facts.contains(*i as u32))
             .filter(|(_, f)| self.vocabulary_in_use(f.module))
             .map(|(_, f)| (f.name.clone(), f.span))
             .collect();
@@ -238,28 +238,23 @@ impl Checker<'_> {
             ExprKind::Bool(false) => Tri::False,
             ExprKind::Item(i) => memo.get(i.0 as usize).copied().unwrap_or(Tri::Unknown),
             ExprKind::Not(x) => self.constant(memo, x).not(),
-            ExprKind::And(xs) => {
-                let vs: Vec<Tri> = xs.iter().map(|x| self.constant(memo, x)).collect();
-                if vs.contains(&Tri::False) {
-                    Tri::False
-                } else if vs.iter().all(|v| *v == Tri::True) {
-                    Tri::True
-                } else {
-                    Tri::Unknown
-                }
-            }
-            ExprKind::Or(xs) => {
-                let vs: Vec<Tri> = xs.iter().map(|x| self.constant(memo, x)).collect();
-                if vs.contains(&Tri::True) {
-                    Tri::True
-                } else if vs.iter().all(|v| *v == Tri::False) {
-                    Tri::False
-                } else {
-                    Tri::Unknown
-                }
-            }
+            ExprKind::And(xs) => Self::junction(xs.iter().map(|x| self.constant(memo, x)), Tri::False, Tri::True),
+            ExprKind::Or(xs) => Self::junction(xs.iter().map(|x| self.constant(memo, x)), Tri::True, Tri::False),
             _ => Tri::Unknown,
         }
+    }
+
+    /// An `and` (`decisive` false) or an `or` (`decisive` true) of the operands' values: the
+    /// decisive value if one has it, `other` if all have the other, otherwise unknown.
+    fn junction(values: impl Iterator<Item = Tri>, decisive: Tri, other: Tri) -> Tri {
+        let mut all_other = true;
+        for v in values {
+            if v == decisive {
+                return decisive;
+            }
+            all_other &= v == other;
+        }
+        if all_other { other } else { Tri::Unknown }
     }
 
     fn unreachable_norms(&mut self) {

@@ -174,6 +174,7 @@ impl Program {
     pub fn compile(policy: &Policy) -> Program {
         let items = u32::try_from(policy.items.len()).unwrap_or(u32::MAX);
         let mut p = Program { roots: vec![None; policy.items.len()], items, ..Program::default() };
+        let mut operands = Vec::new();
         for (i, item) in policy.items.iter().enumerate() {
             let Some(value) = item.value.as_ref() else { continue };
             if item.kind != ItemKind::Define || !item.exceptions.is_empty() || value.ty != Type::Bool {
@@ -181,7 +182,7 @@ impl Program {
             }
             let (nodes, consts, compares, numbers, tests) =
                 (p.nodes.len(), p.consts.len(), p.compares.len(), p.numbers.len(), p.tests.len());
-            let root = p.node(value, 0).and_then(|node| {
+            let root = p.node(value, 0, &mut operands).and_then(|node| {
                 let at = u32::try_from(p.nodes.len()).ok()?;
                 p.nodes.push(node);
                 Some(at)
@@ -272,13 +273,13 @@ impl Program {
     /// Compiles a true/false expression into a node (its operands' nodes pushed to `nodes`);
     /// `None` for what the program does not express. `depth` is bounded as the parser bounds
     /// expressions.
-    fn node(&mut self, e: &Expr, depth: usize) -> Option<Node> {
+    fn node(&mut self, e: &Expr, depth: usize, operands: &mut Vec<Node>) -> Option<Node> {
         if depth > crate::limits::MAX_EXPR_DEPTH {
             return None;
         }
         match &e.kind {
             ExprKind::Not(x) => {
-                let node = self.node(x, depth + 1)?;
+                let node = self.node(x, depth + 1, operands)?;
                 Some(Node { negate: !node.negate, ..node })
             }
             ExprKind::And(xs) | ExprKind::Or(xs) => {
@@ -286,11 +287,22 @@ impl Program {
                 if xs.is_empty() {
                     return Some(Node { op: Op::Truth(junction.decisive().not()), negate: false });
                 }
-                let operands = xs.iter().map(|x| self.node(x, depth + 1)).collect::<Option<Vec<Node>>>()?;
+                // The operands wait on the stack `operands` (shared by the nesting junctions)
+                // until all are compiled, then move into place together.
+                let mark = operands.len();
+                for x in xs {
+                    match self.node(x, depth + 1, operands) {
+                        Some(node) => operands.push(node),
+                        None => {
+                            operands.truncate(mark);
+                            return None;
+                        }
+                    }
+                }
                 let first = u32::try_from(self.nodes.len()).ok()?;
-                let count = u32::try_from(operands.len()).ok()?;
-                let leaves = operands.iter().all(|o| !matches!(o.op, Op::Junction(..) | Op::Leaves(..)));
-                self.nodes.extend(operands);
+                let count = u32::try_from(xs.len()).ok()?;
+                let leaves = operands.iter().skip(mark).all(|o| !matches!(o.op, Op::Junction(..) | Op::Leaves(..)));
+                self.nodes.extend(operands.drain(mark..));
                 let op = if leaves { Op::Leaves(junction, first, count) } else { Op::Junction(junction, first, count) };
                 Some(Node { op, negate: false })
             }
