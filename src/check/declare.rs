@@ -274,12 +274,13 @@ impl Checker<'_> {
                         continue;
                     }
                     let id = ItemId(self.policy.items.len() as u32);
+                    let key = self.name_key(&item.name);
                     let at = mid.0 as usize;
                     if self.item_ids.len() <= at {
                         self.item_ids.resize_with(at + 1, NameMap::default);
                     }
                     if let Some(names) = self.item_ids.get_mut(at) {
-                        names.insert(item.name.name.clone(), id);
+                        names.insert(key, id);
                     }
                     self.item_ast.push((mi, ii));
                     self.policy.items.push(new_item(mid, &module_name, item));
@@ -290,7 +291,7 @@ impl Checker<'_> {
 
     fn declare_fact(&mut self, mid: ModuleId, item: &ast::Item) {
         let name = &item.name.name;
-        if let Some(&first) = self.fact_ids.get(name) {
+        if let Some(&first) = self.fact_ids.get(name.as_str()) {
             self.duplicate_facts.insert(name.clone());
             let (first_span, first_module) = match self.policy.fact(first) {
                 Some(f) => (f.span, self.policy.module(f.module).map(|m| m.id.clone()).unwrap_or_default()),
@@ -309,7 +310,8 @@ impl Checker<'_> {
             ItemHead::Fact(t) => self.fact_type(fid, t),
             _ => Type::Any,
         };
-        self.fact_ids.insert(name.clone(), fid);
+        let key = self.name_key(&item.name);
+        self.fact_ids.insert(key, fid);
         self.policy.facts.push(Fact {
             name: name.clone(),
             module: mid,

@@ -58,12 +58,12 @@ impl Checker<'_> {
     }
 
     /// Every (module, name, item) declared, by module and name.
-    pub(super) fn item_names(&self) -> impl Iterator<Item = (ModuleId, &String, ItemId)> {
-        let mut all: Vec<(ModuleId, &String, ItemId)> = self
+    pub(super) fn item_names(&self) -> impl Iterator<Item = (ModuleId, &str, ItemId)> {
+        let mut all: Vec<(ModuleId, &str, ItemId)> = self
             .item_ids
             .iter()
             .enumerate()
-            .flat_map(|(m, names)| names.iter().map(move |(n, id)| (ModuleId(m as u32), n, *id)))
+            .flat_map(|(m, names)| names.iter().map(move |(n, id)| (ModuleId(m as u32), n.as_ref(), *id)))
             .collect();
         all.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         all.into_iter()
@@ -109,7 +109,7 @@ impl Checker<'_> {
                 continue;
             }
             if im == m {
-                out.push(name.clone());
+                out.push(name.to_string());
             } else if let Some(q) = quals {
                 for (prefix, target) in q {
                     if *target == im {

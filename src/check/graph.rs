@@ -18,6 +18,42 @@ fn enum_context(op: ast::BinaryOp) -> bool {
     matches!(op, Eq | Ne | In | NotIn | Includes | IncludesAny | IncludesAll)
 }
 
+/// `(rule, x)` pairs sorted by rule, then by `x`, without repeats. A counting sort by rule, then
+/// a sort of each rule's few entries (every rule is below `rules`).
+pub(super) fn by_rule<T: Copy + Ord>(pairs: &[(ItemId, T)], rules: usize) -> Vec<(ItemId, T)> {
+    // The number of entries of each rule, then where each rule's entries start.
+    let mut next = vec![0usize; rules + 1];
+    for (rule, _) in pairs {
+        if let Some(n) = next.get_mut(rule.0 as usize + 1) {
+            *n += 1;
+        }
+    }
+    let mut sum = 0;
+    for n in &mut next {
+        sum += *n;
+        *n = sum;
+    }
+    let mut out = pairs.to_vec();
+    for &(rule, x) in pairs {
+        if let Some(at) = next.get_mut(rule.0 as usize) {
+            if let Some(slot) = out.get_mut(*at) {
+                *slot = (rule, x);
+            }
+            *at += 1;
+        }
+    }
+    // Each `next[r]` is now where rule `r`'s entries end.
+    let mut start = 0;
+    for &end in next.iter().take(rules) {
+        if let Some(run) = out.get_mut(start..end) {
+            run.sort_unstable();
+        }
+        start = end;
+    }
+    out.dedup();
+    out
+}
+
 impl Checker<'_> {
     /// The enumeration values of the fact an expression names, if it names one.
     fn variants_of(&self, m: crate::model::ModuleId, e: &ast::Expr) -> Option<Vec<&str>> {
@@ -73,9 +109,10 @@ pub(super) fn clause_exprs(kind: &ClauseKind) -> Vec<&ast::Expr> {
 }
 
 impl Checker<'_> {
-    /// The rules each rule mentions, found from the syntax alone (before typing).
-    fn syntactic_deps(&self) -> Vec<Vec<ItemId>> {
-        let mut deps = vec![Vec::new(); self.policy.items.len()];
+    /// Each rule and a rule it mentions, found from the syntax alone (before typing): sorted
+    /// (user, dependency) pairs, without repeats.
+    fn syntactic_deps(&self) -> Vec<(ItemId, ItemId)> {
+        let mut deps = Vec::new();
         let mut mentioned = Vec::new();
         for (index, &(mi, ii)) in self.item_ast.iter().enumerate() {
             let Some(item) = self.asts.get(mi).and_then(|m| m.items.get(ii)) else { continue };
@@ -90,48 +127,39 @@ impl Checker<'_> {
                 }
             }
             for ident in &mentioned {
-                if let Resolved::Item(id) = self.resolve(m, &ident.name)
-                    && let Some(set) = deps.get_mut(index)
-                {
-                    set.push(id);
+                if let Resolved::Item(id) = self.resolve(m, &ident.name) {
+                    deps.push((ItemId(index as u32), id));
                 }
             }
             // An exception is needed to decide the rule it modifies.
             if let ItemHead::Targets(targets) = &item.head {
                 for t in targets {
-                    if let Resolved::Item(target) = self.resolve(m, &t.name)
-                        && let Some(set) = deps.get_mut(target.0 as usize)
-                    {
-                        set.push(ItemId(index as u32));
+                    if let Resolved::Item(target) = self.resolve(m, &t.name) {
+                        deps.push((target, ItemId(index as u32)));
                     }
                 }
             }
         }
-        for set in &mut deps {
-            set.sort_unstable();
-            set.dedup();
-        }
-        deps
+        by_rule(&deps, self.policy.items.len())
     }
 
     /// Orders rules by dependency and reports each cycle once, naming all its members.
     pub(super) fn order_and_cycles(&mut self) -> Vec<ItemId> {
         let deps = self.syntactic_deps();
         let mut g: DiGraph<ItemId, ()> = DiGraph::new();
-        let nodes: Vec<NodeIndex> = (0..deps.len()).map(|i| g.add_node(ItemId(i as u32))).collect();
-        for (user, ds) in deps.iter().enumerate() {
-            for d in ds {
-                if let (Some(&a), Some(&b)) = (nodes.get(d.0 as usize), nodes.get(user)) {
-                    g.add_edge(a, b, ());
-                }
+        let items = self.policy.items.len();
+        let nodes: Vec<NodeIndex> = (0..items).map(|i| g.add_node(ItemId(i as u32))).collect();
+        for (user, d) in &deps {
+            if let (Some(&a), Some(&b)) = (nodes.get(d.0 as usize), nodes.get(user.0 as usize)) {
+                g.add_edge(a, b, ());
             }
         }
         let sccs = tarjan_scc(&g);
-        let mut order = Vec::with_capacity(deps.len());
+        let mut order = Vec::with_capacity(items);
         for scc in sccs.iter().rev() {
             let members: Vec<ItemId> = scc.iter().filter_map(|&n| g.node_weight(n).copied()).collect();
-            let self_loop = members.len() == 1
-                && members.first().is_some_and(|m| deps.get(m.0 as usize).is_some_and(|d| d.binary_search(m).is_ok()));
+            let self_loop =
+                members.len() == 1 && members.first().is_some_and(|m| deps.binary_search(&(*m, *m)).is_ok());
             if members.len() > 1 || self_loop {
                 self.report_cycle(&members, &deps);
             }
@@ -140,7 +168,7 @@ impl Checker<'_> {
         order
     }
 
-    fn report_cycle(&mut self, members: &[ItemId], deps: &[Vec<ItemId>]) {
+    fn report_cycle(&mut self, members: &[ItemId], deps: &[(ItemId, ItemId)]) {
         let in_cycle: BTreeSet<ItemId> = members.iter().copied().collect();
         let Some(&start) = members.iter().min_by_key(|m| self.policy.item(**m).map(|i| (i.span.file, i.span.start)))
         else {
@@ -148,11 +176,7 @@ impl Checker<'_> {
         };
         // Walk from `start` to find one concrete path back to it: user → dependency edges.
         let users_of = |x: ItemId| -> Vec<ItemId> {
-            in_cycle
-                .iter()
-                .copied()
-                .filter(|u| deps.get(u.0 as usize).is_some_and(|d| d.binary_search(&x).is_ok()))
-                .collect()
+            in_cycle.iter().copied().filter(|u| deps.binary_search(&(*u, x)).is_ok()).collect()
         };
         let mut parent: BTreeMap<ItemId, ItemId> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
@@ -228,5 +252,30 @@ impl Checker<'_> {
         }
         self.policy.graph = g;
         self.policy.order = order;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn pairs_are_sorted_by_rule_then_entry_without_repeats() {
+        let r = ItemId;
+        let pairs = [(r(2), 5), (r(0), 3), (r(2), 1), (r(0), 3), (r(1), 9), (r(2), 5)];
+        assert_eq!(by_rule(&pairs, 3), vec![(r(0), 3), (r(1), 9), (r(2), 1), (r(2), 5)]);
+        assert!(by_rule::<u32>(&[], 0).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn by_rule_sorts_as_a_sort_does(raw in proptest::collection::vec((0u32..20, 0u32..8), 0..200)) {
+            let pairs: Vec<(ItemId, u32)> = raw.iter().map(|&(r, x)| (ItemId(r), x)).collect();
+            let mut want = pairs.clone();
+            want.sort();
+            want.dedup();
+            prop_assert_eq!(by_rule(&pairs, 20), want);
+        }
     }
 }

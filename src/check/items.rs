@@ -24,8 +24,6 @@ impl Checker<'_> {
         for &id in order {
             self.type_item(id);
         }
-        self.deps.sort_unstable();
-        self.deps.dedup();
         for item in &mut self.policy.items {
             item.exceptions.sort();
         }
@@ -33,6 +31,7 @@ impl Checker<'_> {
             self.check_gives(id);
         }
         self.current = None;
+        self.deps = super::graph::by_rule(&self.deps, self.policy.items.len());
     }
 
     fn bool_expr(&mut self, m: ModuleId, e: &ast::Expr, role: &str) -> Expr {

@@ -19,6 +19,7 @@ mod ledger;
 mod rules;
 mod scenario;
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -48,8 +49,9 @@ pub fn check(sources: &Sources, modules: Vec<ast::Module>, broken: &[String]) ->
 }
 
 /// A table of names: every reference is looked up here, so it hashes (with a fixed seed) rather
-/// than compares strings along a tree. Nothing iterates it in its own order.
-type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
+/// than compares strings along a tree. Nothing iterates it in its own order. The names are
+/// borrowed from the policy files where they are written as they are spelled.
+type NameMap<'a, V> = HashMap<Cow<'a, str>, V, foldhash::fast::FixedState>;
 
 /// State shared by the passes.
 struct Checker<'a> {
@@ -64,9 +66,9 @@ struct Checker<'a> {
     /// The module each entry of `asts` belongs to.
     ast_module: Vec<ModuleId>,
     /// Facts by dotted name.
-    fact_ids: NameMap<FactId>,
+    fact_ids: NameMap<'a, FactId>,
     /// Rules, roles and evidence by module (index), then name (looked up without allocating).
-    item_ids: Vec<NameMap<ItemId>>,
+    item_ids: Vec<NameMap<'a, ItemId>>,
     /// For each item, the module index and item index in `asts`.
     item_ast: Vec<(usize, usize)>,
     /// For each module (by id), the names (own id, imported ids, aliases) that qualify its references.
@@ -142,6 +144,13 @@ impl<'a> Checker<'a> {
     fn ctx(&self) -> Option<&Context> {
         let (item, context) = self.current.as_ref()?;
         context.get_or_init(|| item.and_then(|id| self.context(id))).as_ref()
+    }
+
+    /// The name `ident` as a key of a table of names: the text of the file where it is written
+    /// as it is spelled (it always is, as names are written without spaces or escapes).
+    fn name_key(&self, ident: &ast::Ident) -> Cow<'a, str> {
+        let written = self.sources.slice(ident.span);
+        if written == ident.name { Cow::Borrowed(written) } else { Cow::Owned(ident.name.clone()) }
     }
 
     /// Starts checking rule `id`.
