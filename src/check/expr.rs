@@ -320,7 +320,7 @@ impl Checker<'_> {
         {
             return Expr { kind: ExprKind::Variant(e, ix), ty: Type::Enum(e), span };
         }
-        let any = Expr { kind: ExprKind::Unknown, ty: Type::Any, span };
+        let any = || Expr { kind: ExprKind::Unknown, ty: Type::Any, span };
         match self.resolve(m, &ident.name) {
             Resolved::Fact(f) => {
                 self.depend(Node::Fact(f));
@@ -328,7 +328,7 @@ impl Checker<'_> {
                 Expr { kind: ExprKind::Fact(f), ty, span }
             }
             Resolved::Item(id) => {
-                let Some(item) = self.policy.item(id) else { return any };
+                let Some(item) = self.policy.item(id) else { return any() };
                 let (kind, item_ty) = (item.kind, item.ty.clone());
                 self.depend(Node::Item(id));
                 let ty = match kind {
@@ -382,11 +382,11 @@ impl Checker<'_> {
             }
             Resolved::Hidden(f) => {
                 self.hidden_fact(f, ident);
-                any
+                any()
             }
             Resolved::Unknown => {
                 if hint == Some(&Type::Any) && !ident.name.contains('.') {
-                    return any; // the other side already has an error; this is likely one of its values
+                    return any(); // the other side already has an error; this is likely one of its values
                 }
                 if let Some(e) = Self::enum_of(hint)
                     && !ident.name.contains('.')
@@ -395,7 +395,7 @@ impl Checker<'_> {
                 } else {
                     self.unknown_name(m, ident, "fact, rule or value", None);
                 }
-                any
+                any()
             }
         }
     }
