@@ -177,6 +177,7 @@ fn parse_with(file: FileId, text: &str, fast_path: bool, max_bytes: usize) -> Pa
     let mut header = None;
     let mut items = Vec::new();
     let mut broken = Vec::new();
+    let mut scratch = fast::Scratch::default();
     let bounds: Vec<(usize, usize)> = scanned
         .chunks
         .iter()
@@ -198,7 +199,7 @@ fn parse_with(file: FileId, text: &str, fast_path: bool, max_bytes: usize) -> Pa
             broken.extend(declared_name(chunk));
             continue;
         }
-        if fast_path && let Some(done) = fast::parse_chunk(file, start, chunk, index == 0) {
+        if fast_path && let Some(done) = fast::parse_chunk(file, start, chunk, index == 0, &mut scratch) {
             match done {
                 fast::Chunk::Header(h) => header = Some(h),
                 fast::Chunk::Items(built) => items.extend(built),

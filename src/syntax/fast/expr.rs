@@ -8,7 +8,7 @@ use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, PostfixOp, UnaryOp};
 
 /// One pair of an expression, as pest lists them.
-enum Tok {
+pub(super) enum Tok {
     /// A primary, built, with its depth.
     Operand(Expr, usize),
     Prefix(UnaryOp, Span),
@@ -17,7 +17,7 @@ enum Tok {
 }
 
 #[derive(Clone, Copy)]
-enum Infix {
+pub(super) enum Infix {
     Or,
     And,
     Binary(BinaryOp),
@@ -57,44 +57,47 @@ impl Parser<'_> {
             return None;
         }
         self.nesting += 1;
-        let out = self.expr_tokens().and_then(|toks| self.fold(toks));
+        let base = self.toks.len();
+        let out = self.expr_tokens().and_then(|()| self.fold(base));
+        self.toks.truncate(base);
         self.nesting -= 1;
         out
     }
 
-    /// `prefix_op* ~ primary ~ postfix_op* ~ (infix_op ~ prefix_op* ~ primary ~ postfix_op*)*`.
-    fn expr_tokens(&mut self) -> Option<Vec<Tok>> {
-        let mut toks = Vec::new();
-        self.prefixes(&mut toks)?;
-        self.skip();
-        let (e, d) = self.primary()?;
-        toks.push(Tok::Operand(e, d));
-        self.postfixes(&mut toks);
+    /// `prefix_op* ~ primary ~ postfix_op* ~ (infix_op ~ prefix_op* ~ primary ~ postfix_op*)*`,
+    /// pushed on the pairs of the expressions being read (`self.toks`).
+    fn expr_tokens(&mut self) -> Option<()> {
+        self.operand()?;
         while !self.gave_up {
             let m = self.mark();
-            let len = toks.len();
+            let len = self.toks.len();
             self.skip();
             let group = self.infix().and_then(|op| {
-                toks.push(Tok::Infix(op));
+                self.toks.push(Tok::Infix(op));
                 self.skip();
-                self.prefixes(&mut toks)?;
-                self.skip();
-                let (e, d) = self.primary()?;
-                toks.push(Tok::Operand(e, d));
-                self.postfixes(&mut toks);
-                Some(())
+                self.operand()
             });
             if group.is_none() {
                 self.restore(m);
-                toks.truncate(len);
+                self.toks.truncate(len);
                 break;
             }
         }
-        Some(toks)
+        Some(())
+    }
+
+    /// `prefix_op* ~ primary ~ postfix_op*`.
+    fn operand(&mut self) -> Option<()> {
+        self.prefixes()?;
+        self.skip();
+        let (e, d) = self.primary()?;
+        self.toks.push(Tok::Operand(e, d));
+        self.postfixes();
+        Some(())
     }
 
     /// `prefix_op*`. A run longer than `MAX_EXPR_DEPTH` is refused by the builder: give up.
-    fn prefixes(&mut self, toks: &mut Vec<Tok>) -> Option<()> {
+    fn prefixes(&mut self) -> Option<()> {
         let mut run = 0usize;
         loop {
             let m = self.mark();
@@ -115,12 +118,13 @@ impl Parser<'_> {
                 self.gave_up = true;
                 return None;
             }
-            toks.push(Tok::Prefix(op, self.span(start, self.pos)));
+            let span = self.span(start, self.pos);
+            self.toks.push(Tok::Prefix(op, span));
         }
     }
 
     /// `postfix_op*`: `is met`, `is known`, `applies`.
-    fn postfixes(&mut self, toks: &mut Vec<Tok>) {
+    fn postfixes(&mut self) {
         loop {
             let m = self.mark();
             self.skip();
@@ -140,7 +144,10 @@ impl Parser<'_> {
                 None
             };
             match op {
-                Some(op) => toks.push(Tok::Postfix(op, self.span(start, self.pos))),
+                Some(op) => {
+                    let span = self.span(start, self.pos);
+                    self.toks.push(Tok::Postfix(op, span));
+                }
                 None => {
                     self.restore(m);
                     return;
@@ -181,7 +188,8 @@ impl Parser<'_> {
                 self.leaf_lit(s);
                 op
             }
-            _ => {
+            // The first letters of the words below.
+            b'a' | b'i' | b'n' | b'o' => {
                 let word = self.word();
                 match word {
                     "or" => {
@@ -223,6 +231,7 @@ impl Parser<'_> {
                     _ => return None,
                 }
             }
+            _ => return None,
         };
         Some(Infix::Binary(op))
     }
@@ -346,8 +355,9 @@ impl Parser<'_> {
 
     // ---- Folding: pest's Pratt parser over the pairs, with the builder's nodes ----
 
-    fn fold(&mut self, toks: Vec<Tok>) -> Option<(Expr, usize)> {
-        let mut pratt = Pratt { toks: toks.into_iter().peekable(), calls: 0 };
+    /// Folds the pairs from `base` on, taking them off the list.
+    fn fold(&mut self, base: usize) -> Option<(Expr, usize)> {
+        let mut pratt = Pratt { toks: self.toks.drain(base..), calls: 0 };
         let out = pratt.expr(0);
         if out.is_none() || pratt.toks.next().is_some() {
             self.gave_up = true;
@@ -359,8 +369,8 @@ impl Parser<'_> {
 
 /// Pest's `PrattParserMap` over the pairs of one expression: `None` where the builder would
 /// refuse the tree (deeper than `MAX_EXPR_DEPTH`), which also bounds the recursion.
-struct Pratt {
-    toks: std::iter::Peekable<std::vec::IntoIter<Tok>>,
+struct Pratt<'t> {
+    toks: std::vec::Drain<'t, Tok>,
     calls: usize,
 }
 
@@ -368,7 +378,7 @@ fn checked(e: Expr, depth: usize) -> Option<(Expr, usize)> {
     (depth <= MAX_EXPR_DEPTH).then_some((e, depth))
 }
 
-impl Pratt {
+impl Pratt<'_> {
     fn expr(&mut self, rbp: u32) -> Option<(Expr, usize)> {
         // Each level of recursion adds a level to the tree: past the limit the builder refuses it.
         self.calls += 1;
@@ -396,12 +406,27 @@ impl Pratt {
         }
     }
 
-    fn lbp(&mut self) -> u32 {
-        match self.toks.peek() {
+    fn lbp(&self) -> u32 {
+        match self.toks.as_slice().first() {
             Some(Tok::Infix(op)) => infix_prec(*op),
             Some(Tok::Postfix(..)) => POSTFIX,
             _ => 0,
         }
+    }
+
+    /// How many more operands the chain of `op` (`and` or `or`) whose operator was just read
+    /// takes: the operand after it and one after each further `op` at its level. `or` binds
+    /// least, so every further `or` is at its level; every `and` before the next `or` is too.
+    fn chain_len(&self, op: Infix) -> usize {
+        let mut n = 1;
+        for t in self.toks.as_slice() {
+            match (t, op) {
+                (Tok::Infix(Infix::Or), Infix::And) => break,
+                (Tok::Infix(Infix::Or), Infix::Or) | (Tok::Infix(Infix::And), Infix::And) => n += 1,
+                _ => {}
+            }
+        }
+        n
     }
 
     fn led(&mut self, (l, dl): (Expr, usize)) -> Option<(Expr, usize)> {
@@ -410,24 +435,27 @@ impl Pratt {
                 let span = l.span.to(span);
                 checked(Expr { kind: ExprKind::Postfix(op, Box::new(l)), span }, dl + 1)
             }
+            Tok::Infix(Infix::Binary(op)) => {
+                let (r, dr) = self.expr(infix_prec(Infix::Binary(op)))?;
+                let span = l.span.to(r.span);
+                checked(Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span }, dl.max(dr) + 1)
+            }
             Tok::Infix(op) => {
+                let is_and = matches!(op, Infix::And);
+                let mut items = match l.kind {
+                    ExprKind::And(v) if is_and => v,
+                    ExprKind::Or(v) if !is_and => v,
+                    other => vec![Expr { kind: other, span: l.span }],
+                };
+                // Room for the whole chain at its first operator (then it has it).
+                if items.len() == items.capacity() {
+                    items.reserve_exact(self.chain_len(op));
+                }
                 let (r, dr) = self.expr(infix_prec(op))?;
                 let span = l.span.to(r.span);
-                let (kind, depth) = match op {
-                    Infix::And | Infix::Or => {
-                        let is_and = matches!(op, Infix::And);
-                        let mut items = match l.kind {
-                            ExprKind::And(v) if is_and => v,
-                            ExprKind::Or(v) if !is_and => v,
-                            other => vec![Expr { kind: other, span: l.span }],
-                        };
-                        items.push(r);
-                        let kind = if is_and { ExprKind::And(items) } else { ExprKind::Or(items) };
-                        (kind, dl.max(dr + 1))
-                    }
-                    Infix::Binary(b) => (ExprKind::Binary(b, Box::new(l), Box::new(r)), dl.max(dr) + 1),
-                };
-                checked(Expr { kind, span }, depth)
+                items.push(r);
+                let kind = if is_and { ExprKind::And(items) } else { ExprKind::Or(items) };
+                checked(Expr { kind, span }, dl.max(dr + 1))
             }
             _ => None,
         }

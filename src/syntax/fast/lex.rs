@@ -16,6 +16,25 @@ pub(super) fn xid_continue(c: char) -> bool {
     if c.is_ascii() { c.is_ascii_alphanumeric() || c == '_' } else { pest::unicode::XID_CONTINUE(c) }
 }
 
+/// Which bytes are ASCII `XID_CONTINUE` characters (letters, digits and `_`), by byte: a table
+/// is cheaper than the comparisons on the hottest loop of the lexer.
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut rest: &mut [bool] = &mut t;
+    let mut c = 0u8;
+    while let [slot, tail @ ..] = rest {
+        *slot = c.is_ascii_alphanumeric() || c == b'_';
+        rest = tail;
+        c = c.wrapping_add(1);
+    }
+    t
+};
+
+/// Whether byte `c` is an ASCII `XID_CONTINUE` character.
+pub(super) fn ascii_word(c: u8) -> bool {
+    ASCII_WORD.get(usize::from(c)).copied().unwrap_or(false)
+}
+
 /// Whether `word` is one of the reserved words (the grammar's `keyword` rule and
 /// [`crate::syntax::RESERVED`], which a test keeps equal).
 pub(super) fn is_reserved(word: &str) -> bool {
@@ -149,7 +168,8 @@ fn number_u_end(b: &[u8], i: usize) -> Option<usize> {
 
 /// The value of a number as the builder computes it; `None` when it is out of range.
 fn number_value(raw: &str) -> Option<f64> {
-    let value: f64 = raw.replace('_', "").parse().unwrap_or(f64::INFINITY);
+    let parsed = if raw.contains('_') { raw.replace('_', "").parse() } else { raw.parse() };
+    let value: f64 = parsed.unwrap_or(f64::INFINITY);
     value.is_finite().then_some(value)
 }
 
@@ -186,20 +206,28 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The end of the run of `XID_CONTINUE` characters starting at `i`.
+    /// The end of the run of `XID_CONTINUE` characters starting at `i`. A word is often asked for
+    /// twice (its keywords are looked at before it is read as a name): the last one is kept.
     fn word_end(&self, i: usize) -> usize {
+        let (start, end) = self.last_word.get();
+        if start == i {
+            return end;
+        }
         let mut j = i;
-        loop {
-            match self.at(j) {
-                Some(c) if c.is_ascii_alphanumeric() || c == b'_' => j += 1,
-                Some(c) if c.is_ascii() => return j,
-                Some(_) => match self.char_at(j) {
+        while let Some(c) = self.at(j) {
+            if ascii_word(c) {
+                j += 1;
+            } else if c.is_ascii() {
+                break;
+            } else {
+                match self.char_at(j) {
                     Some(c) if xid_continue(c) => j += c.len_utf8(),
-                    _ => return j,
-                },
-                None => return j,
+                    _ => break,
+                }
             }
         }
+        self.last_word.set((i, j));
+        j
     }
 
     /// The word at the position (a run of `XID_CONTINUE`), not consumed: keywords are whole words,
@@ -249,7 +277,11 @@ impl<'a> Parser<'a> {
     /// A keyword rule (`k_*`, `w_*`, `t_bool`, …): the word followed by no `XID_CONTINUE`.
     pub(super) fn kw(&mut self, word: &str) -> bool {
         let end = self.pos + word.len();
-        if self.b.get(self.pos..end) == Some(word.as_bytes()) && !self.xid_continue_at(end) {
+        // The first byte alone tells most words apart, without a call to compare the rest.
+        if self.at(self.pos) == word.as_bytes().first().copied()
+            && self.b.get(self.pos..end) == Some(word.as_bytes())
+            && !self.xid_continue_at(end)
+        {
             self.pos = end;
             self.leaf_end = end;
             true

@@ -41,8 +41,20 @@ pub(super) enum Chunk {
     Items(Vec<Item>),
 }
 
+/// Room the parser reuses from chunk to chunk of a file.
+#[derive(Default)]
+pub(super) struct Scratch {
+    toks: Vec<expr::Tok>,
+}
+
 /// Reads one chunk (`header` for the first). `None`: the pest path must read it.
-pub(super) fn parse_chunk(file: FileId, base: usize, chunk: &str, header: bool) -> Option<Chunk> {
+pub(super) fn parse_chunk(
+    file: FileId,
+    base: usize,
+    chunk: &str,
+    header: bool,
+    scratch: &mut Scratch,
+) -> Option<Chunk> {
     if chunk.len() > MAX_CHUNK_BYTES {
         return None;
     }
@@ -57,8 +69,12 @@ pub(super) fn parse_chunk(file: FileId, base: usize, chunk: &str, header: bool) 
         bad: 0,
         gave_up: false,
         nesting: 0,
+        toks: std::mem::take(&mut scratch.toks),
+        last_word: std::cell::Cell::new((usize::MAX, 0)),
     };
     let out = if header { p.file_header().map(Chunk::Header) } else { p.items_chunk().map(Chunk::Items) };
+    p.toks.clear();
+    scratch.toks = p.toks;
     if p.gave_up || p.reserved > 0 || p.bad > 0 {
         return None;
     }
@@ -84,6 +100,10 @@ pub(super) struct Parser<'a> {
     gave_up: bool,
     /// Depth of nested expressions (brackets).
     nesting: usize,
+    /// The pairs of the expressions being read, innermost last (see `expr.rs`).
+    toks: Vec<expr::Tok>,
+    /// The start and end of the word last looked at (`word_end`).
+    last_word: std::cell::Cell<(usize, usize)>,
 }
 
 /// A saved state to backtrack to.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
-use super::{Chunk, MAX_CHUNK_BYTES, parse_chunk};
+use super::{Chunk, MAX_CHUNK_BYTES, Scratch, parse_chunk};
 use crate::source::FileId;
 use crate::syntax::{RESERVED, parse, parse_with_pest_only, pest_chunk, scan};
 
@@ -39,7 +39,7 @@ fn compare(name: &str, text: &str) -> Compared {
         let chunk = &text[start..end];
         let header = index == 0;
         let pest = pest_chunk(FileId(0), start, chunk, header);
-        let fast = parse_chunk(FileId(0), start, chunk, header);
+        let fast = parse_chunk(FileId(0), start, chunk, header, &mut Scratch::default());
         let first_line = chunk.lines().find(|l| !l.trim().is_empty()).unwrap_or("").to_string();
         match (pest.diags.is_empty(), fast) {
             (true, Some(fast)) => {
@@ -254,20 +254,21 @@ fn deep_or_long_inputs_are_given_up_quickly_on_a_small_stack() {
     ];
     for input in inputs {
         let started = std::time::Instant::now();
-        let got = on_stack(256 << 10, move || parse_chunk(FileId(0), 0, &input, false).is_some());
+        let got =
+            on_stack(256 << 10, move || parse_chunk(FileId(0), 0, &input, false, &mut Scratch::default()).is_some());
         assert!(!got);
         assert!(started.elapsed().as_secs() < 5);
     }
     // A long flat chain is fine.
     let chain = format!("define x\n  = a{}\n", " and a".repeat(20_000));
-    assert!(on_stack(256 << 10, move || parse_chunk(FileId(0), 0, &chain, false).is_some()));
+    assert!(on_stack(256 << 10, move || parse_chunk(FileId(0), 0, &chain, false, &mut Scratch::default()).is_some()));
 }
 
 #[test]
 fn chunks_beyond_the_size_limit_go_to_pest() {
     let chain = format!("define x\n  = a{}\n", " and a".repeat(MAX_CHUNK_BYTES / 6));
     assert!(chain.len() > MAX_CHUNK_BYTES);
-    assert!(parse_chunk(FileId(0), 0, &chain, false).is_none());
+    assert!(parse_chunk(FileId(0), 0, &chain, false, &mut Scratch::default()).is_none());
 }
 
 #[test]
@@ -279,7 +280,7 @@ fn pest_reads_the_densest_chunk_the_fast_path_takes_within_its_call_limit() {
     parse(FileId(0), "instrument t\n"); // sets pest's call limit
     let pest = pest_chunk(FileId(0), 0, &dense, false);
     assert!(pest.diags.is_empty(), "{:?}", pest.diags);
-    assert_eq!(parse_chunk(FileId(0), 0, &dense, false), Some(Chunk::Items(pest.items)));
+    assert_eq!(parse_chunk(FileId(0), 0, &dense, false, &mut Scratch::default()), Some(Chunk::Items(pest.items)));
 }
 
 #[test]
@@ -306,7 +307,9 @@ fn ascii_identifier_classes_are_pests() {
         let c = char::from(b);
         assert_eq!(super::lex::xid_start(c), pest::unicode::XID_START(c), "{c:?}");
         assert_eq!(super::lex::xid_continue(c), pest::unicode::XID_CONTINUE(c), "{c:?}");
+        assert_eq!(super::lex::ascii_word(b), pest::unicode::XID_CONTINUE(c), "{c:?}");
     }
+    assert!((128..=255).all(|b| !super::lex::ascii_word(b)));
 }
 
 // ---- Random modules from the grammar ----
