@@ -61,7 +61,9 @@ pub fn check(file: FileId, text: &str) -> Vec<Diagnostic> {
     let (mut in_string, mut in_comment) = (false, false);
     let mut i = 0;
     loop {
-        i += bytes.get(i..).map_or(0, |rest| rest.iter().position(|&b| !plain(b)).unwrap_or(rest.len()));
+        while bytes.get(i).is_some_and(|&b| PLAIN.get(usize::from(b)).copied().unwrap_or(false)) {
+            i += 1;
+        }
         let Some(&b) = bytes.get(i) else { break };
         if diags.len() >= MAX_FINDINGS {
             break;
@@ -118,9 +120,22 @@ pub fn check(file: FileId, text: &str) -> Vec<Diagnostic> {
 
 /// Whether byte `b` is printable ASCII with no meaning for the scan (not a quote, backslash or
 /// slash).
-fn plain(b: u8) -> bool {
-    (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\' | b'/')
+const fn plain(b: u8) -> bool {
+    b >= b' ' && b <= b'~' && !matches!(b, b'"' | b'\\' | b'/')
 }
+
+/// [`plain`] by byte: a table is cheaper than the comparisons in the loop over every byte.
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut slots: &mut [bool] = &mut table;
+    let mut b = 0u8;
+    while let [slot, rest @ ..] = slots {
+        *slot = plain(b);
+        slots = rest;
+        b = b.wrapping_add(1);
+    }
+    table
+};
 
 /// Where the name (a run of letters, digits and `_`) around offset `at` of `text` starts and ends.
 fn name_around(text: &str, at: usize) -> (usize, usize) {

@@ -105,6 +105,25 @@ pub const RESERVED: &[&str] = &[
     "within",
 ];
 
+/// The table of a set of bytes, for loops that look at every byte of a file.
+const fn byte_set(members: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut slots: &mut [bool] = &mut table;
+    let mut byte = 0u8;
+    while let [slot, rest @ ..] = slots {
+        let mut m = members;
+        while let [c, more @ ..] = m {
+            if *c == byte {
+                *slot = true;
+            }
+            m = more;
+        }
+        slots = rest;
+        byte = byte.wrapping_add(1);
+    }
+    table
+}
+
 /// What parsing one file produced.
 #[derive(Debug, Default)]
 pub struct Parsed {

@@ -18,17 +18,8 @@ pub(super) fn xid_continue(c: char) -> bool {
 
 /// Which bytes are ASCII `XID_CONTINUE` characters (letters, digits and `_`), by byte: a table
 /// is cheaper than the comparisons on the hottest loop of the lexer.
-static ASCII_WORD: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut rest: &mut [bool] = &mut t;
-    let mut c = 0u8;
-    while let [slot, tail @ ..] = rest {
-        *slot = c.is_ascii_alphanumeric() || c == b'_';
-        rest = tail;
-        c = c.wrapping_add(1);
-    }
-    t
-};
+static ASCII_WORD: [bool; 256] =
+    crate::syntax::byte_set(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
 
 /// Whether byte `c` is an ASCII `XID_CONTINUE` character.
 pub(super) fn ascii_word(c: u8) -> bool {
