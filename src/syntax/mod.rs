@@ -194,7 +194,8 @@ fn parse_with(file: FileId, text: &str, fast_path: bool, max_bytes: usize) -> Pa
         })
         .collect();
     let mut header = None;
-    let mut items = Vec::new();
+    // Mostly one declaration a chunk, after the header's.
+    let mut items = Vec::with_capacity(scanned.chunks.len().saturating_sub(1));
     let mut broken = Vec::new();
     let mut scratch = fast::Scratch::default();
     let bounds: Vec<(usize, usize)> = scanned
@@ -234,8 +235,13 @@ fn parse_with(file: FileId, text: &str, fast_path: bool, max_bytes: usize) -> Pa
         broken.append(&mut done.broken);
     }
     let module = header.map(|h| {
-        let mut all_items = h.items;
-        all_items.append(&mut items);
+        let mut all_items = if h.items.is_empty() {
+            items
+        } else {
+            let mut all = h.items;
+            all.append(&mut items);
+            all
+        };
         all_items.shrink_to_fit();
         Module { docs: h.docs, header: h.header, uses: h.uses, items: all_items, comments }
     });

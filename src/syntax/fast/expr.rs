@@ -442,12 +442,16 @@ impl Pratt<'_> {
             }
             Tok::Infix(op) => {
                 let is_and = matches!(op, Infix::And);
+                // Room for the whole chain at its first operator (then it has it).
                 let mut items = match l.kind {
                     ExprKind::And(v) if is_and => v,
                     ExprKind::Or(v) if !is_and => v,
-                    other => vec![Expr { kind: other, span: l.span }],
+                    other => {
+                        let mut v = Vec::with_capacity(1 + self.chain_len(op));
+                        v.push(Expr { kind: other, span: l.span });
+                        v
+                    }
                 };
-                // Room for the whole chain at its first operator (then it has it).
                 if items.len() == items.capacity() {
                     items.reserve_exact(self.chain_len(op));
                 }

@@ -139,21 +139,30 @@ impl Parser<'_> {
 
     /// `X*` after a token: each `X` preceded by implicit whitespace; stops where one fails.
     fn repeat<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
-        let mut out = Vec::new();
-        while !self.gave_up {
-            let m = self.mark();
-            self.skip();
-            match f(self) {
-                Some(x) => out.push(x),
-                None => {
-                    self.restore(m);
-                    break;
-                }
-            }
+        // The tree lives while the policy is checked: no room kept for more. Most repetitions
+        // have none or one or two, which get exactly their room.
+        let Some(first) = self.once_more(&mut f) else { return Vec::new() };
+        let Some(second) = self.once_more(&mut f) else { return vec![first] };
+        let mut out = vec![first, second];
+        while let Some(x) = self.once_more(&mut f) {
+            out.push(x);
         }
-        // The tree lives while the policy is checked: no room kept for more.
         out.shrink_to_fit();
         out
+    }
+
+    /// One more `X` of `X*`, after implicit whitespace; where it fails, backtracks.
+    fn once_more<T>(&mut self, f: &mut impl FnMut(&mut Self) -> Option<T>) -> Option<T> {
+        if self.gave_up {
+            return None;
+        }
+        let m = self.mark();
+        self.skip();
+        let x = f(self);
+        if x.is_none() {
+            self.restore(m);
+        }
+        x
     }
 
     /// `X?` after a token.
