@@ -193,11 +193,11 @@ impl Parser<'_> {
                 let word = self.word();
                 match word {
                     "or" => {
-                        self.kw(word);
+                        self.take_word(word);
                         return Some(Infix::Or);
                     }
                     "and" => {
-                        self.kw(word);
+                        self.take_word(word);
                         return Some(Infix::And);
                     }
                     "not" => {
@@ -208,11 +208,11 @@ impl Parser<'_> {
                         });
                     }
                     "in" => {
-                        self.kw(word);
+                        self.take_word(word);
                         BinaryOp::In
                     }
                     "includes" => {
-                        self.kw(word);
+                        self.take_word(word);
                         let of = |p: &mut Self, which: &str| {
                             p.attempt(|p| {
                                 p.skip();
@@ -268,7 +268,7 @@ impl Parser<'_> {
                         return Some((Expr { kind: ExprKind::Name(name), span }, 1));
                     }
                 };
-                self.kw(word);
+                self.take_word(word);
                 Some((Expr { kind, span: self.span(start, self.pos) }, 1))
             }
         }
@@ -343,7 +343,8 @@ impl Parser<'_> {
                     return Some(Expr { kind: ExprKind::Number(n), span });
                 }
                 let word = self.word();
-                if (word == "true" || word == "false") && self.kw(word) {
+                if word == "true" || word == "false" {
+                    self.take_word(word);
                     return Some(Expr { kind: ExprKind::Bool(word == "true"), span: self.span(start, self.pos) });
                 }
                 let name = self.path()?;

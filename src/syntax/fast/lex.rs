@@ -26,9 +26,35 @@ pub(super) fn ascii_word(c: u8) -> bool {
     ASCII_WORD.get(usize::from(c)).copied().unwrap_or(false)
 }
 
+/// For each letter `a` to `z`, the lengths of the reserved words that start with it (bit `n` for
+/// length `n`, all below 16): most names are told apart from every reserved word by this alone.
+static RESERVED_LENGTHS: [u16; 26] = {
+    let mut table = [0u16; 26];
+    let mut words = crate::syntax::RESERVED;
+    while let [word, rest @ ..] = words {
+        if let [first, ..] = word.as_bytes() {
+            let mut slots: &mut [u16] = &mut table;
+            let mut letter = b'a';
+            while let [slot, more @ ..] = slots {
+                if letter == *first {
+                    *slot |= 1 << word.len();
+                }
+                slots = more;
+                letter += 1;
+            }
+        }
+        words = rest;
+    }
+    table
+};
+
 /// Whether `word` is one of the reserved words (the grammar's `keyword` rule and
 /// [`crate::syntax::RESERVED`], which a test keeps equal).
 pub(super) fn is_reserved(word: &str) -> bool {
+    let lengths = word.bytes().next().and_then(|c| RESERVED_LENGTHS.get(usize::from(c.wrapping_sub(b'a'))));
+    if !lengths.is_some_and(|&l| word.len() < 16 && l & (1 << word.len()) != 0) {
+        return false;
+    }
     matches!(
         word,
         "and"
@@ -263,6 +289,13 @@ impl<'a> Parser<'a> {
         } else {
             false
         }
+    }
+
+    /// A keyword rule where [`Self::word`] read the keyword: it is a whole word, consumed without
+    /// looking at it again.
+    pub(super) fn take_word(&mut self, word: &str) {
+        self.pos += word.len();
+        self.leaf_end = self.pos;
     }
 
     /// A keyword rule (`k_*`, `w_*`, `t_bool`, …): the word followed by no `XID_CONTINUE`.

@@ -272,7 +272,7 @@ impl Parser<'_> {
         let word = self.word();
         let (kind, name, head) = match word {
             "fact" => {
-                self.kw(word);
+                self.take_word(word);
                 self.skip();
                 let name = self.path()?;
                 self.skip();
@@ -292,7 +292,7 @@ impl Parser<'_> {
                     "obligation" => ItemKind::Obligation,
                     _ => ItemKind::Prohibition,
                 };
-                self.kw(word);
+                self.take_word(word);
                 self.skip();
                 (kind, self.ident()?, ItemHead::None)
             }
@@ -302,7 +302,7 @@ impl Parser<'_> {
                     "exemption" => ItemKind::Exemption,
                     _ => ItemKind::Derogation,
                 };
-                self.kw(word);
+                self.take_word(word);
                 self.skip();
                 let name = self.ident()?;
                 self.skip();
@@ -315,7 +315,7 @@ impl Parser<'_> {
                 (kind, name, ItemHead::Targets(targets))
             }
             "crosswalk" => {
-                self.kw(word);
+                self.take_word(word);
                 self.skip();
                 let from = self.path()?;
                 self.skip();
@@ -332,7 +332,7 @@ impl Parser<'_> {
                     "item" => ItemKind::CatalogItem,
                     _ => ItemKind::Heading,
                 };
-                self.kw(word);
+                self.take_word(word);
                 self.skip();
                 let t = self.string()?;
                 (kind, Ident { name: t.value, span: t.span }, ItemHead::None)
@@ -358,7 +358,7 @@ impl Parser<'_> {
             }
             "enum" => Some(FactType::Enum(self.t_enum()?)),
             "bool" | "text" | "date" | "duration" => {
-                self.kw(word);
+                self.take_word(word);
                 Some(match word {
                     "bool" => FactType::Bool,
                     "text" => FactType::Text,
@@ -367,7 +367,7 @@ impl Parser<'_> {
                 })
             }
             "integer" | "decimal" => {
-                self.kw(word);
+                self.take_word(word);
                 let unit = self.optional(Self::unit);
                 Some(if word == "integer" { FactType::Integer(unit) } else { FactType::Decimal(unit) })
             }
@@ -462,6 +462,12 @@ impl Parser<'_> {
         Some(Clause { docs, kind, span: self.tight(start) })
     }
 
+    /// `keyword ~ X` where [`Self::word`] read the keyword: the keyword, then implicit whitespace.
+    fn word_then(&mut self, word: &str) {
+        self.take_word(word);
+        self.skip();
+    }
+
     /// `keyword ~ X`: the keyword, then implicit whitespace.
     fn kw_then(&mut self, word: &str) -> Option<()> {
         if self.kw(word) {
@@ -529,17 +535,17 @@ impl Parser<'_> {
         let word = self.word();
         Some(match word {
             "cite" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let first = self.string()?;
                 ClauseKind::Cite(self.comma_list(first, Self::string))
             }
             "binds" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let first = self.path()?;
                 ClauseKind::Binds(self.comma_list(first, Self::path))
             }
             "title" | "text" | "penalty" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let l = self.localized(true)?;
                 match word {
                     "title" => ClauseKind::Title(l),
@@ -548,7 +554,7 @@ impl Parser<'_> {
                 }
             }
             "question" | "help" | "note" | "metric" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let l = self.localized(false)?;
                 match word {
                     "question" => ClauseKind::Question(l),
@@ -558,7 +564,7 @@ impl Parser<'_> {
                 }
             }
             "when" | "unless" | "gives" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let e = self.expr()?;
                 match word {
                     "when" => ClauseKind::When(e),
@@ -567,28 +573,28 @@ impl Parser<'_> {
                 }
             }
             "from" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::From(Box::new(self.dated()?))
             }
             "until" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Until(Box::new(self.dated()?))
             }
             "met" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 self.kw_then("when")?;
                 ClauseKind::Met(self.expr()?)
             }
             "deemed" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Deemed(Box::new(self.cited()?))
             }
             "presumed" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Presumed(Box::new(self.cited()?))
             }
             "standard" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let name = self.string()?;
                 let part = self.optional(Self::std_part);
                 let relation = self.optional(Self::relation);
@@ -596,11 +602,11 @@ impl Parser<'_> {
                 ClauseKind::Standard(Box::new(StandardRef { name, part, relation, confidence }))
             }
             "crosswalk" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Crosswalk(Box::new(self.crosswalk_rest()?))
             }
             "severity" | "label" | "status" | "verification" | "kind" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let i = self.ident()?;
                 match word {
                     "severity" => ClauseKind::Severity(i),
@@ -611,7 +617,7 @@ impl Parser<'_> {
                 }
             }
             "priority" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let n = self.number()?;
                 let value = n.raw.replace('_', "").parse::<u32>().unwrap_or_else(|_| {
                     self.bad += 1;
@@ -620,16 +626,16 @@ impl Parser<'_> {
                 ClauseKind::Priority(value)
             }
             "valid" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 self.kw_then("for")?;
                 ClauseKind::ValidFor(self.period()?)
             }
             "jurisdiction" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Jurisdiction(self.jurisdiction_code()?)
             }
             "version" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let name = self.ident()?;
                 self.skip();
                 let label = self.string()?;
@@ -638,44 +644,44 @@ impl Parser<'_> {
                 ClauseKind::Version { name, label, in_force: self.date()? }
             }
             "source" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Source(self.string()?)
             }
             "edition" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Edition(self.string()?)
             }
             "as_of" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::AsOf(self.date()?)
             }
             "given" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Given(self.given()?)
             }
             "expect" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let target = self.path()?;
                 self.skip();
                 let (outcome, outcome_span) = self.outcome()?;
                 ClauseKind::Expect { target, outcome, outcome_span }
             }
             "family" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let name = self.path()?;
                 ClauseKind::Family { name, period: self.optional(Self::period) }
             }
             "phase" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let first = self.ident()?;
                 ClauseKind::Phase(self.comma_list(first, Self::ident))
             }
             "every" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Every(self.period()?)
             }
             "on" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 let event = self.path()?;
                 let within = self.optional(|p| {
                     p.kw_then("within")?;
@@ -684,19 +690,19 @@ impl Parser<'_> {
                 ClauseKind::On { event, within }
             }
             "effort" => {
-                self.kw(word).then_some(())?;
+                self.take_word(word);
                 ClauseKind::Effort
             }
             "informative" => {
-                self.kw(word).then_some(())?;
+                self.take_word(word);
                 ClauseKind::Informative
             }
             "certifiable" => {
-                self.kw(word).then_some(())?;
+                self.take_word(word);
                 ClauseKind::Certifiable
             }
             "examples" => {
-                self.kw_then(word)?;
+                self.word_then(word);
                 ClauseKind::Examples(self.table()?)
             }
             _ => return None,
@@ -741,7 +747,7 @@ impl Parser<'_> {
             let word = p.word();
             let o = match word {
                 "not" => {
-                    p.kw_then(word)?;
+                    p.word_then(word);
                     if p.kw("met") {
                         Outcome::NotMet
                     } else if p.kw("applicable") {
@@ -759,7 +765,7 @@ impl Parser<'_> {
                 _ => return None,
             };
             if word != "not" {
-                p.kw(word);
+                p.take_word(word);
             }
             Some((o, p.span(start, p.pos)))
         })
