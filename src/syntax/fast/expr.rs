@@ -249,11 +249,16 @@ impl Parser<'_> {
             }
             b'{' => Some((self.set_lit()?, 2)),
             b'"' | b'0'..=b'9' => Some((self.value()?, 1)),
-            _ => {
-                if let Some(e) = self.attempt(Self::evidence) {
+            // Not a digit: a quantity here starts with a currency (upper case).
+            c => {
+                if c == b'e'
+                    && let Some(e) = self.attempt(Self::evidence)
+                {
                     return Some((e, 2));
                 }
-                if let Some((n, span)) = self.attempt(Self::quantity) {
+                if c.is_ascii_uppercase()
+                    && let Some((n, span)) = self.attempt(Self::quantity)
+                {
                     return Some((Expr { kind: ExprKind::Number(n), span }, 1));
                 }
                 let word = self.word();
@@ -338,8 +343,11 @@ impl Parser<'_> {
                 let n = self.number()?;
                 Some(Expr { kind: ExprKind::Number(n), span: self.span(start, self.pos) })
             }
-            _ => {
-                if let Some((n, span)) = self.attempt(Self::quantity) {
+            // Not a digit: a quantity here starts with a currency (upper case).
+            c => {
+                if c.is_ascii_uppercase()
+                    && let Some((n, span)) = self.attempt(Self::quantity)
+                {
                     return Some(Expr { kind: ExprKind::Number(n), span });
                 }
                 let word = self.word();
