@@ -185,6 +185,12 @@ fn number_u_end(b: &[u8], i: usize) -> Option<usize> {
 
 /// The value of a number as the builder computes it; `None` when it is out of range.
 fn number_value(raw: &str) -> Option<f64> {
+    // An integer of up to 15 digits is exact as a float: the float parser is not needed.
+    if raw.len() <= 15
+        && let Ok(n) = raw.parse::<u64>()
+    {
+        return Some(n as f64);
+    }
     let parsed = if raw.contains('_') { raw.replace('_', "").parse() } else { raw.parse() };
     let value: f64 = parsed.unwrap_or(f64::INFINITY);
     value.is_finite().then_some(value)
@@ -392,6 +398,9 @@ impl<'a> Parser<'a> {
 
     /// `doc*`: the doc comments at the position, as the tree keeps them.
     pub(super) fn docs(&mut self) -> Vec<String> {
+        if self.at(self.pos) != Some(b'/') {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         loop {
             let m = self.mark();
