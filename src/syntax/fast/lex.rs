@@ -307,8 +307,9 @@ impl<'a> Parser<'a> {
     /// A keyword rule (`k_*`, `w_*`, `t_bool`, …): the word followed by no `XID_CONTINUE`.
     pub(super) fn kw(&mut self, word: &str) -> bool {
         let end = self.pos + word.len();
-        // The first byte alone tells most words apart, without a call to compare the rest.
+        // The first and last bytes tell most words apart, without a call to compare the rest.
         if self.at(self.pos) == word.as_bytes().first().copied()
+            && self.at(end.wrapping_sub(1)) == word.as_bytes().last().copied()
             && self.b.get(self.pos..end) == Some(word.as_bytes())
             && !self.xid_continue_at(end)
         {
