@@ -118,24 +118,11 @@ pub fn check(file: FileId, text: &str) -> Vec<Diagnostic> {
     diags
 }
 
-/// Whether byte `b` is printable ASCII with no meaning for the scan (not a quote, backslash or
-/// slash).
-const fn plain(b: u8) -> bool {
-    b >= b' ' && b <= b'~' && !matches!(b, b'"' | b'\\' | b'/')
-}
-
-/// [`plain`] by byte: a table is cheaper than the comparisons in the loop over every byte.
-static PLAIN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut slots: &mut [bool] = &mut table;
-    let mut b = 0u8;
-    while let [slot, rest @ ..] = slots {
-        *slot = plain(b);
-        slots = rest;
-        b = b.wrapping_add(1);
-    }
-    table
-};
+/// The bytes the scan skips: printable ASCII with no meaning for it (all but the quote, the
+/// backslash and the slash), by byte: a table is cheaper than comparisons in the loop over every
+/// byte.
+static PLAIN: [bool; 256] =
+    super::byte_set(b" !#$%&'()*+,-.0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
 /// Where the name (a run of letters, digits and `_`) around offset `at` of `text` starts and ends.
 fn name_around(text: &str, at: usize) -> (usize, usize) {
@@ -205,6 +192,14 @@ fn mixed_scripts(file: FileId, text: &str, start: usize, end: usize) -> Option<D
 mod tests {
     use super::check;
     use crate::source::FileId;
+
+    #[test]
+    fn plain_bytes_are_printable_ascii_but_quote_backslash_and_slash() {
+        for b in 0..=u8::MAX {
+            let plain = (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\' | b'/');
+            assert_eq!(super::PLAIN.get(usize::from(b)).copied(), Some(plain), "byte {b:#04x}");
+        }
+    }
 
     #[test]
     fn finds_controls_bidi_and_mixed_scripts() {
